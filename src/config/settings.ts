@@ -1,0 +1,109 @@
+import type { INestApplicationContext } from '@nestjs/common';
+
+/**
+ * The service's typed settings. Property names are Superset's own configuration keys so that a
+ * `superset_config.py` translates one to one. Only `src/config/` builds this object; every other
+ * class receives it through `@InjectSettings()`.
+ */
+export interface Settings {
+  /** Where the settings came from, for the start-up banner (never contains secrets). */
+  readonly sources: readonly string[];
+
+  // Service
+  readonly MCP_SERVICE_HOST: string;
+  readonly MCP_SERVICE_PORT: number;
+  /** Public base URL of this service (used in OAuth metadata and client snippets). */
+  readonly MCP_SERVICE_URL: string | null;
+  readonly MCP_DEBUG: boolean;
+  /** Base URL of the Superset web app, for links in tool responses. */
+  readonly SUPERSET_WEBSERVER_ADDRESS: string;
+  /** Origins allowed to call /mcp from a browser, in addition to same-host loopback origins. */
+  readonly MCP_ALLOWED_ORIGINS: readonly string[];
+  /** Largest accepted request body, in bytes. */
+  readonly MCP_MAX_REQUEST_BYTES: number;
+
+  // Metadata database and secrets
+  readonly SQLALCHEMY_DATABASE_URI: string | null;
+  /** `SECRET_KEY`, else `SUPERSET_SECRET_KEY`; null when neither is set. */
+  readonly SECRET_KEY: string | null;
+  /** Folder of the embedded demo (SQLite metadata DB + examples DB). */
+  readonly SUPERSET_MCP_DATA_DIR: string;
+
+  // Auth
+  readonly MCP_DEV_USERNAME: string | null;
+  readonly MCP_AUTH_ENABLED: boolean;
+  readonly MCP_AUTH_FACTORY: AuthFactory | null;
+  readonly MCP_JWT_ALGORITHM: string;
+  readonly MCP_JWKS_URI: string | null;
+  readonly MCP_JWT_PUBLIC_KEY: string | null;
+  readonly MCP_JWT_SECRET: string | null;
+  readonly MCP_JWT_ISSUER: string | readonly string[] | null;
+  readonly MCP_JWT_AUDIENCE: string | readonly string[] | null;
+  readonly MCP_JWT_LEEWAY_SECONDS: number;
+  readonly MCP_REQUIRED_SCOPES: readonly string[];
+  readonly MCP_JWT_DEBUG_ERRORS: boolean;
+  readonly MCP_USER_RESOLVER: UserResolver | null;
+  readonly MCP_AUTHORIZATION_SERVERS: readonly string[];
+  readonly MCP_RBAC_ENABLED: boolean;
+
+  // Tools and responses
+  readonly MCP_DISABLED_TOOLS: readonly string[];
+  readonly MCP_STRUCTURED_OUTPUT_ENABLED: boolean;
+  readonly MCP_RESPONSE_SIZE_CONFIG: ResponseSizeConfig;
+  readonly MCP_CACHE_CONFIG: CacheConfig;
+  readonly MCP_STORE_CONFIG: StoreConfig;
+  readonly MCP_SESSION_CONFIG: Readonly<Record<string, unknown>>;
+  readonly MCP_CSRF_CONFIG: Readonly<Record<string, unknown>>;
+  readonly MCP_STATELESS_HTTP: boolean;
+  /** Registers the conformance suite's fixture tools, resources and prompts. Test only. */
+  readonly MCP_CONFORMANCE_FIXTURES: boolean;
+}
+
+export interface ResponseSizeConfig {
+  readonly enabled: boolean;
+  readonly max_bytes: number;
+  readonly warn_threshold_pct: number;
+  readonly max_list_items: number;
+  readonly excluded_tools: readonly string[];
+}
+
+export interface CacheConfig {
+  readonly enabled: boolean;
+  readonly list_tools_ttl: number;
+  readonly list_resources_ttl: number;
+  readonly list_prompts_ttl: number;
+  readonly read_resource_ttl: number;
+  readonly get_prompt_ttl: number;
+  readonly call_tool_ttl: number;
+  readonly max_item_size: number;
+  readonly excluded_tools: readonly string[];
+}
+
+export interface StoreConfig {
+  readonly enabled: boolean;
+  readonly CACHE_REDIS_URL: string | null;
+  readonly CACHE_KEY_PREFIX: string;
+  readonly session_ttl: number;
+  readonly event_store_max_events: number;
+  readonly event_store_ttl: number;
+  readonly event_store_prefix: string;
+}
+
+/** What an auth provider returns for a verified bearer token. */
+export interface TokenPrincipal {
+  readonly subject: string | null;
+  readonly clientId: string | null;
+  readonly scopes: readonly string[];
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** Expiry, seconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+export interface AuthProvider {
+  verify(token: string): Promise<TokenPrincipal>;
+}
+
+export type AuthFactory = (app: INestApplicationContext) => AuthProvider | Promise<AuthProvider>;
+
+/** Maps a verified token to a Superset username (or null when it names nobody). */
+export type UserResolver = (principal: TokenPrincipal) => string | null | Promise<string | null>;
