@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+
+import { SettingsModule } from './config/settings.module.js';
+import type { Settings } from './config/settings.js';
+import { ConformanceModule } from './conformance/conformance.module.js';
+import { MetadataDatabaseModule } from './superset/database/metadata-database.module.js';
+import { TransportModule } from './transport/transport.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole service for these settings, reading the metadata database at `metadataUri`. */
+  static forRoot(settings: Settings, metadataUri: string): DynamicModule {
+    return {
+      imports: [
+        SettingsModule.forRoot(settings),
+        MetadataDatabaseModule.forRoot(metadataUri),
+        TransportModule,
+        ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
+      ],
+      module: AppModule,
+    };
+  }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+
+import { APP_VERSION } from './common/app-info.js';
+import { applyCliOverrides } from './config/cli-overrides.js';
+import { loadSettings } from './config/settings.loader.js';
+import { startService } from './server.js';
+
+const HELP = `superset-mcp ${APP_VERSION}: Model Context Protocol service for Apache Superset
+
+Usage:
+  superset-mcp run [--host 127.0.0.1] [--port 5008] [--debug]
+  superset-mcp --help | --version
+
+Commands:
+  run           Serve MCP over Streamable HTTP at http://<host>:<port>/mcp.
+                Without SQLALCHEMY_DATABASE_URI it serves an embedded demo Superset.
+
+Options:
+  --host HOST   Address to bind (default MCP_SERVICE_HOST, 127.0.0.1)
+  --port PORT   Port to bind (default MCP_SERVICE_PORT, 5008)
+  --debug       Verbose logging (MCP_DEBUG)
+  -h, --help    Show this help
+  -v, --version Show the version
+
+Settings come from defaults, the module named by SUPERSET_MCP_CONFIG_PATH, then environment
+variables with Superset's names (MCP_AUTH_ENABLED, MCP_DEV_USERNAME, SQLALCHEMY_DATABASE_URI, ...).
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: readonly string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      args: [...argv],
+      options: {
+        debug: { type: 'boolean' },
+        help: { short: 'h', type: 'boolean' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        version: { short: 'v', type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(`${APP_VERSION}\n`);
+    return;
+  }
+  const command = positionals[0] ?? 'run';
+  if (command !== 'run' || positionals.length > 1) {
+    throw new UsageError(`unknown command '${positionals.join(' ')}'; try 'superset-mcp --help'`);
+  }
+  const { settings, warnings } = await loadSettings();
+  for (const warning of warnings) process.stderr.write(`superset-mcp: warning: ${warning}\n`);
+  await startService(
+    applyCliOverrides(settings, { debug: values.debug, host: values.host, port: values.port }),
+  );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`superset-mcp: ${message.split('\n')[0]}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+
+import { INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+
+import { AppModule } from './app.module.js';
+import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
+import type { Settings } from './config/settings.js';
+import { ensureDemoDatabases } from './demo/demo-databases.js';
+import { sendJsonRpcError } from './transport/json-rpc-error.js';
+import { mcpEndpointUrl } from './transport/mcp-endpoint.js';
+
+export interface RunningService {
+  readonly app: INestApplication;
+  /** The MCP endpoint, with the port actually bound. */
+  readonly url: string;
+  readonly settings: Settings;
+  close(): Promise<void>;
+}
+
+/** Thrown when the configured port is taken; the CLI turns it into one line. */
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`Port ${port} on ${host} is already in use; pick another with --port or MCP_SERVICE_PORT.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+const logger = new Logger('SupersetMcp');
+
+export async function startService(configured: Settings): Promise<RunningService> {
+  const demo = isDemoMode(configured);
+  const settings = demo ? applyDemoDefaults(configured) : configured;
+  let metadataUri = settings.SQLALCHEMY_DATABASE_URI ?? '';
+  if (demo) {
+    const databases = await ensureDemoDatabases(settings.SUPERSET_MCP_DATA_DIR);
+    metadataUri = databases.metadataUri;
+    logger.log(
+      `${databases.created ? 'Created' : 'Reusing'} the demo databases in ${settings.SUPERSET_MCP_DATA_DIR}`,
+    );
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(settings, metadataUri),
+    { bodyParser: false, logger: logLevels(settings.MCP_DEBUG) },
+  );
+  app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  app.use(
+    '/mcp',
+    express.json({ limit: settings.MCP_MAX_REQUEST_BYTES, type: ['application/json'] }),
+    rejectUnreadableBody,
+  );
+  app.enableShutdownHooks();
+
+  try {
+    await app.listen(settings.MCP_SERVICE_PORT, settings.MCP_SERVICE_HOST);
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new PortInUseError(settings.MCP_SERVICE_HOST, settings.MCP_SERVICE_PORT);
+    }
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : settings.MCP_SERVICE_PORT;
+  const url = mcpEndpointUrl({ ...settings, MCP_SERVICE_PORT: port });
+  if (demo) printDemoBanner(url, settings);
+  else logger.log(`Serving MCP at ${url}`);
+  return { app, close: () => app.close(), settings, url };
+}
+
+function rejectUnreadableBody(
+  error: Error & { type?: string; status?: number },
+  _request: Request,
+  response: Response,
+  next: NextFunction,
+): void {
+  if (error.type === 'entity.too.large') {
+    sendJsonRpcError(response, 413, -32600, 'Request body too large');
+    return;
+  }
+  if (error.type === 'entity.parse.failed') {
+    sendJsonRpcError(response, 400, -32700, 'Parse error: the body is not valid JSON');
+    return;
+  }
+  if (error.status && error.status >= 400 && error.status < 500) {
+    sendJsonRpcError(response, error.status, -32600, 'Invalid request body');
+    return;
+  }
+  next(error);
+}
+
+function logLevels(debug: boolean): LogLevel[] {
+  return debug ? ['error', 'warn', 'log', 'debug', 'verbose'] : ['error', 'warn', 'log'];
+}
+
+function printDemoBanner(url: string, settings: Settings): void {
+  const lines = [
+    'superset-mcp DEMO: an embedded example Superset with NO AUTHENTICATION.',
+    `Every call runs as Superset user '${settings.MCP_DEV_USERNAME}'; bound to ${settings.MCP_SERVICE_HOST} only.`,
+    `MCP endpoint: ${url}`,
+    `Demo data: ${settings.SUPERSET_MCP_DATA_DIR}`,
+    "For real use, set SQLALCHEMY_DATABASE_URI to your Superset's metadata database.",
+  ];
+  const rule = '='.repeat(Math.max(...lines.map((line) => line.length)));
+  for (const line of [rule, ...lines, rule]) logger.warn(line);
+}

@@ -1,0 +1,127 @@
+import { arch, platform } from 'node:os';
+
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+
+import { APP_VERSION } from '../../common/app-info.js';
+import { InstanceStatsRepository } from '../../superset/instance/instance-stats.repository.js';
+import { RolePermissionsRepository } from '../../users/role-permissions.repository.js';
+import type { ToolCall } from '../tool-call.js';
+import { Tool } from '../tool.decorator.js';
+
+const EmptyRequest = z.strictObject({});
+
+const TOP_LIST_SIZE = 5;
+
+/** Service health and a summary of the Superset instance and the caller. */
+@Injectable()
+export class SystemTools {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly stats: InstanceStatsRepository,
+    private readonly permissions: RolePermissionsRepository,
+  ) {}
+
+  @Tool({
+    description:
+      'Check that the Superset MCP service is up and can reach the Superset metadata database. ' +
+      'Takes no arguments.',
+    input: z.strictObject({}),
+    name: 'health_check',
+    readOnly: true,
+    tags: ['core'],
+    title: 'Health check',
+  })
+  async healthCheck(): Promise<Record<string, unknown>> {
+    let database = 'ok';
+    try {
+      await this.stats.ping();
+    } catch {
+      database = 'unreachable';
+    }
+    return {
+      database,
+      node_version: process.versions.node,
+      platform: `${platform()}-${arch()}`,
+      service: 'Superset MCP Service',
+      status: database === 'ok' ? 'healthy' : 'error',
+      timestamp: new Date().toISOString(),
+      uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
+      version: APP_VERSION,
+    };
+  }
+
+  @Tool({
+    description:
+      'Get an overview of this Superset instance: how many dashboards, charts, datasets, ' +
+      'databases and users it has, recent activity, which database engines are connected, and ' +
+      'who you are (your Superset user and roles). Call it first. Takes an empty request.',
+    input: z.strictObject({ request: EmptyRequest.optional() }),
+    name: 'get_instance_info',
+    readOnly: true,
+    tags: ['core'],
+    title: 'Instance overview',
+  })
+  async getInstanceInfo(_args: unknown, call: ToolCall): Promise<Record<string, unknown>> {
+    const now = new Date();
+    const user = call.caller.user;
+    const [counts, recent, dashboards, backends, topCreators, topTags, menus] = await Promise.all([
+      this.stats.counts(),
+      this.stats.recent(now),
+      this.stats.dashboards(),
+      this.stats.databaseBackends(),
+      this.stats.topCreators(TOP_LIST_SIZE),
+      this.stats.topTags(TOP_LIST_SIZE),
+      this.permissions.viewMenusWith(
+        'menu_access',
+        user.roles.map((role) => role.id),
+      ),
+    ]);
+    const byType: Record<string, number> = {};
+    for (const backend of backends) byType[backend] = (byType[backend] ?? 0) + 1;
+    return {
+      current_user: {
+        active: user.active,
+        email: user.email,
+        first_name: user.firstName,
+        id: user.id,
+        last_name: user.lastName,
+        roles: user.roles.map((role) => role.name),
+        username: user.username,
+      },
+      dashboard_breakdown: {
+        certified: dashboards.certified,
+        published: dashboards.published,
+        unpublished: dashboards.unpublished,
+        with_charts: dashboards.withCharts,
+        without_charts: dashboards.withoutCharts,
+      },
+      database_breakdown: { by_type: byType },
+      feature_availability: { accessible_menus: menus },
+      instance_summary: {
+        avg_charts_per_dashboard:
+          counts.dashboards === 0
+            ? 0
+            : Math.round((counts.dashboardChartLinks / counts.dashboards) * 100) / 100,
+        total_charts: counts.charts,
+        total_dashboards: counts.dashboards,
+        total_databases: counts.databases,
+        total_datasets: counts.datasets,
+        total_roles: counts.roles,
+        total_tags: counts.tags,
+        total_users: counts.users,
+      },
+      popular_content: { top_creators: topCreators, top_tags: topTags },
+      recent_activity: {
+        charts_created_last_30_days: recent.chartsCreated30d,
+        charts_modified_last_7_days: recent.chartsModified7d,
+        dashboards_created_last_30_days: recent.dashboardsCreated30d,
+        dashboards_modified_last_7_days: recent.dashboardsModified7d,
+        datasets_created_last_30_days: recent.datasetsCreated30d,
+        datasets_modified_last_7_days: recent.datasetsModified7d,
+      },
+      timestamp: now.toISOString(),
+    };
+  }
+}

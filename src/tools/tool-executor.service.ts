@@ -1,0 +1,74 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+
+import { ToolContentResult } from './tool-result.js';
+import type { ToolCall } from './tool-call.js';
+import { ToolError } from './tool-error.js';
+import type { RegisteredTool } from './tool-registry.service.js';
+
+/**
+ * Validates arguments, runs a registered tool and shapes what the client sees: a JSON text block for
+ * a result, an `isError` result with a safe message for a failure. Nothing a tool throws reaches the
+ * client unless it is a `ToolError`.
+ */
+@Injectable()
+export class ToolExecutor {
+  private readonly logger = new Logger(ToolExecutor.name);
+
+  async execute(tool: RegisteredTool, rawArgs: unknown, call: ToolCall): Promise<CallToolResult> {
+    const name = tool.options.name;
+    const parsed = tool.options.input.safeParse(normaliseArguments(rawArgs));
+    if (!parsed.success) {
+      return errorResult(`Validation error in ${name}: ${describeIssues(parsed.error)}`);
+    }
+    try {
+      const value = await tool.invoke(parsed.data, call);
+      if (value instanceof ToolContentResult) return value.result;
+      return { content: [{ text: JSON.stringify(value ?? null), type: 'text' }] };
+    } catch (error) {
+      if (error instanceof ToolError) {
+        this.logger.warn(`${name} [${call.callId}] ${error.code}: ${error.message}`);
+        return errorResult(error.message);
+      }
+      this.logger.error(
+        `${name} [${call.callId}] failed: ${error instanceof Error ? error.message : String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
+      return errorResult(
+        `Internal error in ${name}: An unexpected error occurred. Error ID: ${call.callId}. ` +
+          'Please contact support if this persists.',
+      );
+    }
+  }
+}
+
+function errorResult(message: string): CallToolResult {
+  return { content: [{ text: message, type: 'text' }], isError: true };
+}
+
+/**
+ * Some clients send the `request` wrapper as a JSON string (a known double-serialisation bug);
+ * accept that form, and a missing argument object, before validating.
+ */
+function normaliseArguments(rawArgs: unknown): unknown {
+  const args = rawArgs ?? {};
+  if (typeof args !== 'object' || Array.isArray(args)) return args;
+  const request = (args as Record<string, unknown>).request;
+  if (typeof request !== 'string') return args;
+  try {
+    return { ...args, request: JSON.parse(request) as unknown };
+  } catch {
+    return args;
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,28 @@
+import { SetMetadata } from '@nestjs/common';
+import type { z } from 'zod';
+
+export const TOOL_METADATA = 'superset-mcp:tool';
+
+export interface ToolOptions {
+  /** Unique tool name as clients see it (`[A-Za-z0-9_.-]`, at most 128 characters). */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** Arguments schema; use strict objects so unknown fields are rejected by name. */
+  readonly input: z.ZodObject;
+  /** The tool changes nothing. Read-only tools are the only ones ever cached. */
+  readonly readOnly: boolean;
+  /** Only meaningful when not read-only: the tool may overwrite or delete content. */
+  readonly destructive?: boolean;
+  readonly idempotent?: boolean;
+  /** The tool reaches systems beyond Superset's metadata (target databases, the web). */
+  readonly openWorld?: boolean;
+  readonly tags?: readonly string[];
+}
+
+/**
+ * Declares a method of an injectable provider as an MCP tool. The method is called as
+ * `(args, call: ToolCall)` with `args` already validated against `input`, through the guards and
+ * interceptors applied to it, in execution context type `mcp`.
+ */
+export const Tool = (options: ToolOptions): MethodDecorator => SetMetadata(TOOL_METADATA, options);

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+
+import { SupersetModule } from '../superset/superset.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { McpFeatureRegistry } from './mcp-feature.registry.js';
+import { SystemTools } from './system/system.tool.js';
+import { ToolExecutor } from './tool-executor.service.js';
+import { ToolRegistry } from './tool-registry.service.js';
+
+@Module({
+  exports: [McpFeatureRegistry, ToolExecutor, ToolRegistry],
+  imports: [DiscoveryModule, SupersetModule, UsersModule],
+  providers: [McpFeatureRegistry, SystemTools, ToolExecutor, ToolRegistry],
+})
+export class ToolsModule {}

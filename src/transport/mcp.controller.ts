@@ -1,0 +1,176 @@
+import { Controller, Delete, Get, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  StreamableHTTPServerTransport,
+  type StreamableHTTPServerTransportOptions,
+} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+
+import { AuthenticationError } from '../auth/authentication.error.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Caller } from '../auth/caller.js';
+import { InjectSettings } from '../config/inject-settings.decorator.js';
+import type { Settings } from '../config/settings.js';
+import { ClientMessageRouter } from './client-message-router.service.js';
+import { helloPage } from './hello-page.js';
+import { sendJsonRpcError } from './json-rpc-error.js';
+import { mcpEndpointUrl } from './mcp-endpoint.js';
+import { McpServerFactory } from './mcp-server.factory.js';
+import { OriginGuard } from './origin.guard.js';
+import type { SessionRecord } from './session-record.js';
+import { SessionService } from './session.service.js';
+
+const SESSION_HEADER = 'mcp-session-id';
+const SESSION_NOT_FOUND = -32001;
+
+/**
+ * Streamable HTTP at /mcp. Every POST is answered by a fresh server and transport; sessions live in
+ * the session store, so any replica can serve any request of a session.
+ */
+@Controller('mcp')
+@UseGuards(OriginGuard)
+export class McpController {
+  private readonly logger = new Logger(McpController.name);
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionService,
+    private readonly servers: McpServerFactory,
+    private readonly router: ClientMessageRouter,
+    @InjectSettings() private readonly settings: Settings,
+  ) {}
+
+  @Post()
+  async post(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const body: unknown = request.body;
+    if (!request.is('application/json') || body === undefined) {
+      return sendJsonRpcError(response, 415, -32700, 'Content-Type must be application/json');
+    }
+    const caller = await this.authenticate(request, response);
+    if (!caller) return;
+
+    if (isInitializeRequest(body)) return this.initialize(request, response, body, caller);
+
+    const sessionId = request.header(SESSION_HEADER);
+    let session: SessionRecord | null = null;
+    if (sessionId !== undefined) {
+      session = await this.sessions.find(sessionId, caller);
+      if (!session) {
+        return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+      }
+    }
+    if (isClientAnswerOrNotification(body)) {
+      if (session) this.router.deliver(session.id, body);
+      response.status(202).end();
+      return;
+    }
+    await this.serve(request, response, body, caller, session);
+  }
+
+  @Get()
+  get(@Req() request: Request, @Res() response: Response): void {
+    const accept = request.header('accept') ?? '';
+    if (accept.includes('text/html') && !accept.includes('text/event-stream')) {
+      response
+        .status(200)
+        .type('html')
+        .send(helloPage(mcpEndpointUrl(this.settings), this.settings.MCP_AUTH_ENABLED));
+      return;
+    }
+    sendJsonRpcError(response, 405, -32000, 'Method not allowed: this server has no GET stream', {
+      Allow: 'POST, DELETE',
+    });
+  }
+
+  @Delete()
+  async delete(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const caller = await this.authenticate(request, response);
+    if (!caller) return;
+    const sessionId = request.header(SESSION_HEADER);
+    if (sessionId === undefined) {
+      return sendJsonRpcError(response, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    }
+    if (!(await this.sessions.end(sessionId, caller))) {
+      return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+    }
+    response.status(200).end();
+  }
+
+  private async initialize(
+    request: Request,
+    response: Response,
+    body: { params: { protocolVersion: string; capabilities: object; clientInfo: object } },
+    caller: Caller,
+  ): Promise<void> {
+    await this.serve(request, response, body, caller, null, {
+      onsessioninitialized: async (sessionId: string) => {
+        await this.sessions.open(sessionId, caller, {
+          clientCapabilities: { ...body.params.capabilities },
+          clientInfo: { ...body.params.clientInfo },
+          protocolVersion: body.params.protocolVersion,
+        });
+      },
+      sessionIdGenerator: () => this.sessions.newId(),
+    });
+  }
+
+  private async serve(
+    request: Request,
+    response: Response,
+    body: unknown,
+    caller: Caller,
+    session: SessionRecord | null,
+    sessionOptions: Pick<
+      StreamableHTTPServerTransportOptions,
+      'sessionIdGenerator' | 'onsessioninitialized'
+    > = {},
+  ): Promise<void> {
+    const accept = request.header('accept') ?? '';
+    // Plain JSON clients (curl, scripts) may omit Accept; answer them with one JSON object.
+    const jsonResponse = !accept.includes('text/event-stream');
+    if (jsonResponse) request.headers.accept = 'application/json, text/event-stream';
+
+    const transport = new StreamableHTTPServerTransport({
+      enableJsonResponse: jsonResponse,
+      sessionIdGenerator: undefined,
+      ...sessionOptions,
+    });
+    const server = this.servers.create(caller, session, transport, session?.id ?? null);
+    response.on('close', () => {
+      void server.close();
+    });
+    try {
+      await server.connect();
+      await transport.handleRequest(request, response, body);
+    } catch (error) {
+      this.logger.error(
+        `MCP request failed: ${error instanceof Error ? error.message : String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
+      sendJsonRpcError(response, 500, -32603, 'Internal error');
+    }
+  }
+
+  private async authenticate(request: Request, response: Response): Promise<Caller | null> {
+    try {
+      return await this.auth.authenticate(request);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      this.logger.warn(`Authentication failed: ${error.reason}`);
+      response
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer error="invalid_token"')
+        .json({ error: 'invalid_token', error_description: 'Authentication failed' });
+      return null;
+    }
+  }
+}
+
+function isClientAnswerOrNotification(body: unknown): body is Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const message = body as Record<string, unknown>;
+  if (message.jsonrpc !== '2.0') return false;
+  const isAnswer = 'id' in message && !('method' in message) && ('result' in message || 'error' in message);
+  const isNotification = typeof message.method === 'string' && !('id' in message);
+  return isAnswer || isNotification;
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+
+import type { ClientMessageRouter } from './client-message-router.service.js';
+
+/**
+ * Wraps one request's SDK transport so that messages the client sends in other POSTs of the same
+ * session (answers to our requests, cancellations) reach this request's server. Outgoing request
+ * ids are made unique per session, since every per-request server counts its ids from zero.
+ */
+export class RoutedTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+  private readonly prefix = `srv-${randomUUID()}-`;
+  private readonly releases = new Set<() => void>();
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly router: ClientMessageRouter,
+    private readonly routingSessionId: string | null,
+  ) {
+    inner.onclose = () => {
+      this.releaseAll();
+      this.onclose?.();
+    };
+    inner.onerror = (error) => this.onerror?.(error);
+    inner.onmessage = (message, extra) => {
+      if (this.routingSessionId && 'method' in message && 'id' in message) {
+        this.hold(
+          this.router.trackCall(this.routingSessionId, message.id, (cancel) =>
+            this.onmessage?.(cancel as JSONRPCMessage),
+          ),
+        );
+      }
+      this.onmessage?.(message, extra);
+    };
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.inner.setProtocolVersion?.(version);
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  close(): Promise<void> {
+    this.releaseAll();
+    return this.inner.close();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.routingSessionId && 'method' in message && 'id' in message) {
+      const originalId = message.id;
+      const routedId = `${this.prefix}${String(originalId)}`;
+      this.hold(
+        this.router.awaitAnswer(this.routingSessionId, routedId, (answer) =>
+          this.onmessage?.({ ...answer, id: originalId } as JSONRPCMessage),
+        ),
+      );
+      return this.inner.send({ ...message, id: routedId }, options);
+    }
+    return this.inner.send(message, options);
+  }
+
+  private hold(release: () => void): void {
+    this.releases.add(release);
+  }
+
+  private releaseAll(): void {
+    for (const release of this.releases) release();
+    this.releases.clear();
+  }
+}
