@@ -57,6 +57,25 @@ export interface Settings {
   readonly MCP_STATELESS_HTTP: boolean;
   /** Registers the conformance suite's fixture tools, resources and prompts. Test only. */
   readonly MCP_CONFORMANCE_FIXTURES: boolean;
+
+  // Upstream keys accepted so a copied `superset_config.py` loads cleanly; absent unless set.
+  readonly MCP_API_KEY_ENABLED?: boolean | null;
+  readonly MCP_API_KEY_CREATE_URL?: string;
+  readonly MCP_EMBEDDED_GUEST_AUTH_ENABLED?: boolean;
+  readonly MCP_GUEST_ALLOWED_TOOLS?: readonly string[];
+  readonly MCP_RESTRICTED_TOOL_POLICY?: RestrictedToolPolicy | null;
+  readonly MCP_DISABLED_CHART_PLUGINS?: readonly string[];
+  readonly MCP_CHART_PLUGIN_ENABLED_FUNC?: ChartPluginEnabledFunc | null;
+  readonly MCP_ERROR_HOOK?: ErrorHook | null;
+  readonly MCP_TOOL_SEARCH_CONFIG?: Readonly<Record<string, unknown>>;
+  /** Role name → dataset UUIDs a holder of that role may use; null means no routing limit. */
+  readonly MCP_DATASET_ROLE_ALLOWLIST?: Readonly<Record<string, readonly string[]>> | null;
+  readonly MCP_BUG_REPORT_CONTACT?: string | null;
+  readonly MCP_FACTORY_CONFIG?: Readonly<Record<string, unknown>>;
+  readonly MCP_FEATURE_FLAGS?: Readonly<Record<string, unknown>>;
+  readonly MCP_ADMIN_USERNAME?: string | null;
+  readonly MCP_PARSE_REQUEST_ENABLED?: boolean;
+  readonly WEBDRIVER_BASEURL?: string;
 }
 
 export interface ResponseSizeConfig {
@@ -107,3 +126,14 @@ export type AuthFactory = (app: INestApplicationContext) => AuthProvider | Promi
 
 /** Maps a verified token to a Superset username (or null when it names nobody). */
 export type UserResolver = (principal: TokenPrincipal) => string | null | Promise<string | null>;
+
+/** Given the calling user, the only tools they may call, or null when they are not restricted. */
+export type RestrictedToolPolicy = (
+  user: unknown,
+) => Iterable<string> | null | Promise<Iterable<string> | null>;
+
+/** Whether a chart type plugin is offered; overrides `MCP_DISABLED_CHART_PLUGINS` when set. */
+export type ChartPluginEnabledFunc = (chartType: string) => boolean;
+
+/** Receives unexpected tool errors, e.g. to forward them to an error tracker. */
+export type ErrorHook = (error: unknown, context: Readonly<Record<string, unknown>>) => void;
