@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
 import { ConformanceModule } from './conformance/conformance.module.js';
+import { HealthModule } from './health/health.module.js';
 import { MetadataDatabaseModule } from './superset/database/metadata-database.module.js';
 import { TransportModule } from './transport/transport.module.js';
 
@@ -14,6 +15,7 @@ export class AppModule {
       imports: [
         SettingsModule.forRoot(settings),
         MetadataDatabaseModule.forRoot(metadataUri),
+        HealthModule,
         TransportModule,
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
       ],

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 
+import { redactSecrets } from '../common/redact-secrets.js';
 import { ToolContentResult } from './tool-result.js';
 import type { ToolCall } from './tool-call.js';
 import { ToolError } from './tool-error.js';
@@ -32,8 +33,8 @@ export class ToolExecutor {
         return errorResult(error.message);
       }
       this.logger.error(
-        `${name} [${call.callId}] failed: ${error instanceof Error ? error.message : String(error)}`,
-        error instanceof Error ? error.stack : undefined,
+        redactSecrets(`${name} [${call.callId}] failed: ${describeError(error)}`),
+        error instanceof Error && error.stack ? redactSecrets(error.stack) : undefined,
       );
       return errorResult(
         `Internal error in ${name}: An unexpected error occurred. Error ID: ${call.callId}. ` +
@@ -41,6 +42,10 @@ export class ToolExecutor {
       );
     }
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function errorResult(message: string): CallToolResult {

@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { AuthenticationError } from '../auth/authentication.error.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { Caller } from '../auth/caller.js';
+import { redactSecrets } from '../common/redact-secrets.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
@@ -144,8 +145,8 @@ export class McpController {
       await transport.handleRequest(request, response, body);
     } catch (error) {
       this.logger.error(
-        `MCP request failed: ${error instanceof Error ? error.message : String(error)}`,
-        error instanceof Error ? error.stack : undefined,
+        redactSecrets(`MCP request failed: ${error instanceof Error ? error.message : String(error)}`),
+        error instanceof Error && error.stack ? redactSecrets(error.stack) : undefined,
       );
       sendJsonRpcError(response, 500, -32603, 'Internal error');
     }

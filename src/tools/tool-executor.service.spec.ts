@@ -1,0 +1,172 @@
+import {
+  CallHandler,
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { map, type Observable } from 'rxjs';
+import { describe, expect, it, beforeAll } from 'vitest';
+import { z } from 'zod';
+
+import { SettingsModule } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import type { ToolCall } from './tool-call.js';
+import { ToolError } from './tool-error.js';
+import { ToolExecutor } from './tool-executor.service.js';
+import { MCP_CONTEXT_TYPE, ToolRegistry } from './tool-registry.service.js';
+import { Tool } from './tool.decorator.js';
+
+const seenContextTypes: string[] = [];
+
+@Injectable()
+class DenyBobGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    seenContextTypes.push(context.getType());
+    const call = context.getArgByIndex<ToolCall>(1);
+    if (call.caller.user.username === 'bob') {
+      throw new ToolError('permission_denied', `Permission denied for ${call.tool}`);
+    }
+    return true;
+  }
+}
+
+@Injectable()
+class WrapInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(map((value) => ({ wrapped: value })));
+  }
+}
+
+@Injectable()
+class SampleTools {
+  @Tool({
+    description: 'Echo a number.',
+    input: z.strictObject({ request: z.strictObject({ value: z.number().int() }) }),
+    name: 'echo_number',
+    readOnly: true,
+    title: 'Echo',
+  })
+  @UseGuards(DenyBobGuard)
+  @UseInterceptors(WrapInterceptor)
+  echo(args: { request: { value: number } }): { value: number } {
+    return { value: args.request.value };
+  }
+
+  @Tool({
+    description: 'Always fails unexpectedly.',
+    input: z.strictObject({}),
+    name: 'explode',
+    readOnly: false,
+    title: 'Explode',
+  })
+  explode(): never {
+    throw new Error('password=hunter2 leaked from a driver');
+  }
+}
+
+const settings = { MCP_DISABLED_TOOLS: [] } as unknown as Settings;
+
+function callAs(username: string, tool: string): ToolCall {
+  return {
+    callId: 'c'.repeat(32),
+    caller: {
+      principal: null,
+      scopes: [],
+      user: { active: true, email: '', firstName: '', groups: [], id: 1, lastName: '', roles: [], username },
+    },
+    log: () => Promise.resolve(),
+    reportProgress: () => Promise.resolve(),
+    requestFromClient: () => Promise.resolve({}),
+    sessionId: null,
+    signal: new AbortController().signal,
+    tool,
+  } as ToolCall;
+}
+
+describe(ToolExecutor.name, () => {
+  let registry: ToolRegistry;
+  let executor: ToolExecutor;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [DiscoveryModule, SettingsModule.forRoot(settings)],
+      providers: [DenyBobGuard, SampleTools, ToolExecutor, ToolRegistry, WrapInterceptor],
+    }).compile();
+    await moduleRef.init();
+    registry = moduleRef.get(ToolRegistry);
+    executor = moduleRef.get(ToolExecutor);
+  });
+
+  it('builds each definition once with schema and annotations', () => {
+    const echo = registry.get('echo_number');
+    expect(echo?.definition.inputSchema).toMatchObject({
+      additionalProperties: false,
+      properties: { request: { type: 'object' } },
+      type: 'object',
+    });
+    expect(echo?.definition.annotations).toEqual({
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+      readOnlyHint: true,
+      title: 'Echo',
+    });
+    expect(registry.get('echo_number')).toBe(echo);
+  });
+
+  it('runs guards and interceptors in the mcp context', async () => {
+    const result = await executor.execute(
+      registry.get('echo_number')!,
+      { request: { value: 3 } },
+      callAs('alice', 'echo_number'),
+    );
+    expect(result).toEqual({ content: [{ text: '{"wrapped":{"value":3}}', type: 'text' }] });
+    expect(seenContextTypes).toContain(MCP_CONTEXT_TYPE);
+  });
+
+  it('returns a guard ToolError verbatim as an error result', async () => {
+    const result = await executor.execute(
+      registry.get('echo_number')!,
+      { request: { value: 3 } },
+      callAs('bob', 'echo_number'),
+    );
+    expect(result).toEqual({
+      content: [{ text: 'Permission denied for echo_number', type: 'text' }],
+      isError: true,
+    });
+  });
+
+  it('names the bad argument and rejects unknown fields', async () => {
+    const wrongType = await executor.execute(
+      registry.get('echo_number')!,
+      { request: { value: 'three' } },
+      callAs('alice', 'echo_number'),
+    );
+    expect(wrongType.isError).toBe(true);
+    expect((wrongType.content[0] as { text: string }).text).toMatch(
+      /^Validation error in echo_number: request\.value: /,
+    );
+    const unknown = await executor.execute(
+      registry.get('echo_number')!,
+      { request: { value: 1, extra: true } },
+      callAs('alice', 'echo_number'),
+    );
+    expect((unknown.content[0] as { text: string }).text).toContain('extra');
+  });
+
+  it('hides unexpected errors behind the call id', async () => {
+    const result = await executor.execute(registry.get('explode')!, {}, callAs('alice', 'explode'));
+    const text = (result.content[0] as { text: string }).text;
+    expect(result.isError).toBe(true);
+    expect(text).toBe(
+      `Internal error in explode: An unexpected error occurred. Error ID: ${'c'.repeat(32)}. ` +
+        'Please contact support if this persists.',
+    );
+    expect(text).not.toContain('hunter2');
+  });
+});

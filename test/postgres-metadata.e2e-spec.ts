@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadDemoContent } from '../src/demo/demo-loader.js';
+import { createExamplesDatabase } from '../src/demo/examples-data.js';
+import { createMetadataSchema, type MetadataSchemaVersion } from '../src/demo/metadata-schema.js';
+import { postgresRunner } from '../src/demo/sql-runner.js';
+import {
+  createTemporaryPostgresDatabase,
+  type TemporaryPostgresDatabase,
+} from '../src/superset/database/temporary-postgres-database.js';
+import { connectClient, toolJson } from './support/mcp-client.js';
+import {
+  startServiceProcess,
+  temporaryDataDir,
+  type ServiceProcess,
+} from './support/service-process.js';
+
+describe.each<MetadataSchemaVersion>(['current', 'legacy4'])(
+  'a Postgres metadata database (%s schema)',
+  (version) => {
+    const data = temporaryDataDir();
+    let database: TemporaryPostgresDatabase;
+    let service: ServiceProcess;
+
+    beforeAll(async () => {
+      database = await createTemporaryPostgresDatabase();
+      const run = postgresRunner(database.client);
+      await createMetadataSchema(run, 'postgres', { version });
+      const examplesFile = join(data.dir, 'examples.db');
+      createExamplesDatabase(examplesFile);
+      await loadDemoContent(run, 'postgres', {
+        examplesUri: `sqlite:///${examplesFile}`,
+        withGroups: version === 'current',
+      });
+      service = await startServiceProcess({
+        MCP_DEV_USERNAME: 'alpha',
+        SQLALCHEMY_DATABASE_URI: database.uri,
+      });
+    });
+
+    afterAll(async () => {
+      await service?.stop();
+      await database?.drop();
+      data.remove();
+    });
+
+    it('does not start the demo and serves the configured database', async () => {
+      expect(service.output()).not.toContain('DEMO');
+      const mcp = await connectClient(service.url);
+      try {
+        const info = toolJson(
+          await mcp.client.callTool({ arguments: { request: {} }, name: 'get_instance_info' }),
+        );
+        expect(info.instance_summary.total_dashboards).toBe(3);
+        expect(info.instance_summary.total_charts).toBeGreaterThanOrEqual(10);
+        expect(info.current_user).toMatchObject({ roles: ['Alpha'], username: 'alpha' });
+        expect(info.database_breakdown.by_type).toEqual({ sqlite: 1 });
+        const health = toolJson(await mcp.client.callTool({ arguments: {}, name: 'health_check' }));
+        expect(health.status).toBe('healthy');
+      } finally {
+        await mcp.close();
+      }
+    });
+  },
+);

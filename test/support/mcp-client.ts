@@ -1,0 +1,46 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+export interface ConnectedClient {
+  readonly client: Client;
+  readonly transport: StreamableHTTPClientTransport;
+  close(): Promise<void>;
+}
+
+/** A real MCP client over Streamable HTTP, as assistants use it. */
+export async function connectClient(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<ConnectedClient> {
+  const client = new Client({ name: 'superset-mcp-e2e', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+  await client.connect(transport);
+  return { client, close: () => client.close(), transport };
+}
+
+/** The JSON a tool returned in its text block. */
+export function toolJson(result: unknown): Record<string, any> {
+  const content = (result as { content: { type: string; text: string }[] }).content;
+  return JSON.parse(content[0].text) as Record<string, any>;
+}
+
+/** A raw JSON-RPC POST, as curl would send it. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const response = await fetch(url, {
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', ...headers },
+    method: 'POST',
+  });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { headers: response.headers, json, status: response.status, text };
+}
