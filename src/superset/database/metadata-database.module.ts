@@ -1,0 +1,86 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
+import type { Database } from 'better-sqlite3';
+
+import { METADATA_DIALECT } from './inject-metadata-dialect.decorator.js';
+import {
+  type MetadataConnection,
+  type MetadataDialect,
+  parseMetadataUri,
+} from './metadata-dialect.js';
+import { METADATA_ENTITIES } from './metadata-entities.js';
+import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
+
+const SQLITE_MEMORY = ':memory:';
+
+/**
+ * TypeORM over Superset's metadata database. Superset owns the schema: nothing is synchronised
+ * or migrated, and repositories check `MetadataSchemaInspector` before naming optional columns.
+ */
+@Global()
+@Module({})
+export class MetadataDatabaseModule {
+  static forRoot(uri: string): DynamicModule {
+    const connection = parseMetadataUri(uri);
+    const repositories = TypeOrmModule.forFeature(METADATA_ENTITIES);
+    return {
+      exports: [repositories, METADATA_DIALECT, MetadataSchemaInspector],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(connection)), repositories],
+      module: MetadataDatabaseModule,
+      providers: [
+        { provide: METADATA_DIALECT, useValue: connection.dialect },
+        {
+          inject: [getDataSourceToken(), METADATA_DIALECT],
+          provide: MetadataSchemaInspector,
+          useFactory: async (dataSource: DataSource, dialect: MetadataDialect) => {
+            const inspector = new MetadataSchemaInspector(dataSource, dialect);
+            await inspector.refresh();
+            return inspector;
+          },
+        },
+      ],
+    };
+  }
+}
+
+function dataSourceOptions(connection: MetadataConnection): DataSourceOptions {
+  const common = {
+    entities: METADATA_ENTITIES,
+    logging: false,
+    migrationsRun: false,
+    synchronize: false,
+  } as const;
+  if (connection.dialect === 'postgres') {
+    return {
+      ...connection.options,
+      ...common,
+      applicationName: 'superset-mcp',
+      extra: { max: 10 },
+    };
+  }
+  const file = connection.options.database;
+  const inMemory = file === SQLITE_MEMORY;
+  const readonly = !inMemory && existsSync(file) && !isWritable(file);
+  return {
+    ...connection.options,
+    ...common,
+    enableWAL: !inMemory && !readonly && isWritable(dirname(file)),
+    prepareDatabase: (db: Database) => {
+      db.pragma('foreign_keys = ON');
+    },
+    readonly,
+  };
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
