@@ -101,7 +101,7 @@ function toDefinition(options: ToolOptions): ToolDefinition {
       title: options.title,
     },
     description: options.description,
-    inputSchema: { ...schema, type: 'object' },
+    inputSchema: options.inputJsonSchema ?? { ...schema, type: 'object' },
     name: options.name,
     title: options.title,
   };

@@ -10,6 +10,11 @@ export interface ToolOptions {
   readonly description: string;
   /** Arguments schema; use strict objects so unknown fields are rejected by name. */
   readonly input: z.ZodObject;
+  /**
+   * The JSON Schema `tools/list` shows instead of the one derived from `input`, for keywords the
+   * derivation drops (`$schema`, `$defs`). `input` still validates the arguments.
+   */
+  readonly inputJsonSchema?: Readonly<Record<string, unknown>> & { readonly type: 'object' };
   /** The tool changes nothing. Read-only tools are the only ones ever cached. */
   readonly readOnly: boolean;
   /** Only meaningful when not read-only: the tool may overwrite or delete content. */
