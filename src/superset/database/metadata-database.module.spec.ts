@@ -14,6 +14,7 @@ import { RlsFilter } from '../security/rls-filter.entity.js';
 import { METADATA_DIALECT } from './inject-metadata-dialect.decorator.js';
 import type { MetadataDialect } from './metadata-dialect.js';
 import { MetadataDatabaseModule } from './metadata-database.module.js';
+import { METADATA_ENTITIES } from './metadata-entities.js';
 import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
 import { createMetadataTestDatabase, type MetadataTestDatabase } from './metadata-test-database.js';
 import { timestampToDb, uuidFromDb, uuidToDb } from './metadata-values.js';
@@ -100,6 +101,19 @@ describe(MetadataDatabaseModule.name, () => {
     it('provides the dialect and an initialised data source', () => {
       expect(moduleRef.get(METADATA_DIALECT)).toBe(dialect);
       expect(moduleRef.get(DataSource).isInitialized).toBe(true);
+    });
+
+    it('maps every entity with column types both drivers take as they are', () => {
+      const dataSource = moduleRef.get(DataSource);
+      for (const entity of METADATA_ENTITIES) {
+        expect(dataSource.hasMetadata(entity)).toBe(true);
+      }
+      const types = new Set(
+        dataSource.entityMetadatas.flatMap((metadata) =>
+          metadata.columns.map((column) => String(column.type)),
+        ),
+      );
+      expect([...types].sort()).toEqual(['boolean', 'integer', 'text', 'varchar']);
     });
 
     it('reports the capabilities of the version', () => {
@@ -258,6 +272,31 @@ describe(MetadataDatabaseModule.name, () => {
         .where('dashboard.changed_on >= :since', { since: timestampToDb(new Date(2025, 0, 1)) })
         .getCount();
       expect(count).toBe(1);
+    });
+  });
+
+  describe('sqlite file', () => {
+    let db: MetadataTestDatabase;
+    let moduleRef: TestingModule;
+
+    beforeAll(async () => {
+      db = await createMetadataTestDatabase('sqlite');
+      moduleRef = await Test.createTestingModule({
+        imports: [MetadataDatabaseModule.forRoot(db.uri)],
+      }).compile();
+    });
+
+    afterAll(async () => {
+      await moduleRef?.close();
+      await db?.close();
+    });
+
+    it('turns on foreign keys and WAL for a writable file', async () => {
+      const dataSource = moduleRef.get(DataSource);
+      await expect(dataSource.query('PRAGMA foreign_keys')).resolves.toEqual([{ foreign_keys: 1 }]);
+      await expect(dataSource.query('PRAGMA journal_mode')).resolves.toEqual([
+        { journal_mode: 'wal' },
+      ]);
     });
   });
 });
