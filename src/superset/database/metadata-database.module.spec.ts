@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, MoreThanOrEqual, type Repository } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { MetadataSchemaVersion } from '../../demo/metadata-schema.js';
@@ -272,6 +272,12 @@ describe(MetadataDatabaseModule.name, () => {
         .where('dashboard.changed_on >= :since', { since: timestampToDb(new Date(2025, 0, 1)) })
         .getCount();
       expect(count).toBe(1);
+      await expect(
+        repository(Dashboard).countBy({ changedOn: MoreThanOrEqual(new Date(2025, 9, 10, 8)) }),
+      ).resolves.toBe(1);
+      await expect(
+        repository(Dashboard).countBy({ changedOn: MoreThanOrEqual(new Date(2025, 9, 10, 9)) }),
+      ).resolves.toBe(0);
     });
   });
 
