@@ -3,11 +3,14 @@ import { timestampToDb, uuidToDb } from '../superset/database/metadata-values.js
 import {
   buildDemoContent,
   type DemoAudit,
+  type DemoChart,
   type DemoContent,
   type DemoDashboard,
+  type DemoDataset,
   type DemoIdLookup,
   type DemoLogEntry,
   type DemoRole,
+  type DemoUser,
   dashboardChartNames,
   EXAMPLES_DATABASE_NAME,
   type ObjectGrant,
@@ -44,6 +47,13 @@ export interface DemoContentSummary {
 
 type Row = Readonly<Record<string, unknown>>;
 
+/** What Superset's hooks derive from a dataset and copy onto its charts. */
+interface DatasetPerms {
+  readonly perm: string;
+  readonly schemaPerm: string;
+  readonly datasourceName: string;
+}
+
 const BATCH_ROWS = 200;
 const WEBSERVER = 'http://localhost:8088';
 
@@ -68,7 +78,7 @@ export async function loadDemoContent(
     await run('COMMIT');
     return summary;
   } catch (error) {
-    await run('ROLLBACK');
+    await run('ROLLBACK').catch(() => []);
     throw error;
   }
 }
@@ -104,7 +114,7 @@ class DemoWriter {
   private readonly groupIds = new Map<string, number>();
   private readonly userIds = new Map<string, number>();
   private readonly datasetIds = new Map<string, number>();
-  private readonly datasetPerms = new Map<string, { perm: string; schemaPerm: string }>();
+  private readonly datasetPerms = new Map<string, DatasetPerms>();
   private readonly chartIds = new Map<string, number>();
   private readonly dashboardIds = new Map<string, number>();
   private readonly savedQueryIds = new Map<string, number>();
@@ -122,12 +132,12 @@ class DemoWriter {
     }
     for (const role of this.content.roles) await this.insertRole(role);
     if (withGroups) await this.insertGroups();
-    for (const user of this.content.users) await this.insertUser(user.username);
+    for (const user of this.content.users) await this.insertUser(user);
     await this.insertUserLinks(withGroups);
     await this.insertDatabase();
-    for (const dataset of this.content.datasets) await this.insertDataset(dataset.tableName);
+    for (const dataset of this.content.datasets) await this.insertDataset(dataset);
     for (const role of this.content.roles) await this.grantObjects(role);
-    for (const chart of this.content.charts) await this.insertChart(chart.name);
+    for (const chart of this.content.charts) await this.insertChart(chart);
     for (const dashboard of this.content.dashboards) await this.insertDashboard(dashboard);
     await this.insertSavedQueries();
     await this.insertLogs(this.content.logs);
@@ -249,9 +259,7 @@ class DemoWriter {
     }
   }
 
-  private async insertUser(username: string): Promise<void> {
-    const user = this.content.users.find((candidate) => candidate.username === username);
-    if (!user) throw new Error(`unknown demo user '${username}'`);
+  private async insertUser(user: DemoUser): Promise<void> {
     const id = await this.insert('ab_user', {
       first_name: user.firstName,
       last_name: user.lastName,
@@ -327,9 +335,7 @@ class DemoWriter {
     return `[${EXAMPLES_DATABASE_NAME}].[${schema}]`;
   }
 
-  private async insertDataset(tableName: string): Promise<void> {
-    const dataset = this.content.datasets.find((candidate) => candidate.tableName === tableName);
-    if (!dataset) throw new Error(`unknown demo dataset '${tableName}'`);
+  private async insertDataset(dataset: DemoDataset): Promise<void> {
     const audit = this.audit(dataset);
     const id = await this.insert('tables', {
       ...audit,
@@ -358,7 +364,11 @@ class DemoWriter {
     this.datasetIds.set(dataset.tableName, id);
     const perm = `[${EXAMPLES_DATABASE_NAME}].[${dataset.tableName}](id:${id})`;
     const schemaPerm = this.schemaPerm(dataset.schema);
-    this.datasetPerms.set(dataset.tableName, { perm, schemaPerm });
+    this.datasetPerms.set(dataset.tableName, {
+      perm,
+      schemaPerm,
+      datasourceName: `${dataset.schema}.${dataset.tableName}`,
+    });
     await this.run('UPDATE "tables" SET "perm" = ?, "schema_perm" = ? WHERE "id" = ?', [
       perm,
       schemaPerm,
@@ -421,17 +431,20 @@ class DemoWriter {
     );
   }
 
+  private requireDatasetPerms(tableName: string): DatasetPerms {
+    const perms = this.datasetPerms.get(tableName);
+    if (!perms) throw new Error(`demo content refers to unknown dataset '${tableName}'`);
+    return perms;
+  }
+
   private objectPermissionView(grant: ObjectGrant): PermissionView {
     switch (grant.kind) {
       case 'database_access':
         return ['database_access', this.databasePerm()];
       case 'schema_access':
         return ['schema_access', this.schemaPerm(grant.schema)];
-      case 'datasource_access': {
-        const perms = this.datasetPerms.get(grant.table);
-        if (!perms) throw new Error(`demo content refers to unknown dataset '${grant.table}'`);
-        return ['datasource_access', perms.perm];
-      }
+      case 'datasource_access':
+        return ['datasource_access', this.requireDatasetPerms(grant.table).perm];
     }
   }
 
@@ -446,25 +459,22 @@ class DemoWriter {
     await this.insertMany('ab_permission_view_role', links);
   }
 
-  private async insertChart(name: string): Promise<void> {
-    const chart = this.content.charts.find((candidate) => candidate.name === name);
-    if (!chart) throw new Error(`unknown demo chart '${name}'`);
-    const dataset = this.content.datasets.find((d) => d.tableName === chart.dataset);
+  private async insertChart(chart: DemoChart): Promise<void> {
     const datasetId = requireId(this.datasetIds, 'dataset', chart.dataset);
-    const perms = this.datasetPerms.get(chart.dataset);
+    const perms = this.requireDatasetPerms(chart.dataset);
     const audit = this.audit(chart);
     const id = await this.insert('slices', {
       ...audit,
       slice_name: chart.name,
       datasource_type: 'table',
-      datasource_name: `${dataset?.schema ?? ''}.${chart.dataset}`,
+      datasource_name: perms.datasourceName,
       viz_type: chart.vizType,
       params: renderChartParams(chart, datasetId),
       description: chart.description,
       cache_timeout: chart.cacheTimeout,
-      perm: perms?.perm ?? null,
+      perm: perms.perm,
       datasource_id: datasetId,
-      schema_perm: perms?.schemaPerm ?? null,
+      schema_perm: perms.schemaPerm,
       uuid: this.uuid(chart.uuid),
       query_context: null,
       last_saved_at: audit.changed_on,
