@@ -1,0 +1,431 @@
+#!/usr/bin/env node
+// `npm test`: lint, typecheck, build, Vitest on this Node, the e2e suite again with the service on
+// Node 22 and 24, then the MCP conformance suite. Every stage runs (a failed build only stops the
+// stages that need `dist/`), and the last line is always `N passed, M failed`.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVICE_NODE_MAJORS = [22, 24];
+const CONFORMANCE_LINE = /conformance: (\d+) passed, (\d+) failed/g;
+
+const results = [];
+let interrupted = false;
+let runningChild = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted = true;
+    runningChild?.kill(signal);
+  });
+}
+
+function banner(text) {
+  process.stdout.write(`\n==> ${text}\n`);
+}
+
+function secondsSince(startedAt) {
+  return (Date.now() - startedAt) / 1000;
+}
+
+function record(name, { passed, failed, skipped = 0, seconds, note = '' }) {
+  results.push({ name, passed, failed, skipped, seconds, note });
+  const counts = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  process.stdout.write(
+    `<== ${name}: ${failed > 0 ? 'FAILED' : 'ok'} (${counts}) in ${seconds.toFixed(1)} s` +
+      `${note ? ` - ${note}` : ''}\n`,
+  );
+}
+
+/**
+ * Runs a command to completion with no stdin. `output`: 'inherit' passes everything through,
+ * 'echo' also collects stdout, 'quiet' collects stdout and stderr without printing them.
+ */
+function run(command, args, { cwd = REPO_ROOT, env = process.env, output = 'inherit' } = {}) {
+  return new Promise((resolveRun) => {
+    let text = '';
+    const stdio =
+      output === 'inherit'
+        ? ['ignore', 'inherit', 'inherit']
+        : ['ignore', 'pipe', output === 'quiet' ? 'pipe' : 'inherit'];
+    const child = spawn(command, args, { cwd, env, stdio });
+    runningChild = child;
+    child.stdout?.on('data', (chunk) => {
+      text += chunk.toString();
+      if (output === 'echo') process.stdout.write(chunk);
+    });
+    child.stderr?.on('data', (chunk) => {
+      text += chunk.toString();
+    });
+    child.once('error', (error) => {
+      resolveRun({ code: 127, text: `cannot run ${command}: ${error.message}` });
+    });
+    child.once('close', (code, signal) => {
+      runningChild = null;
+      resolveRun({ code: code ?? (signal ? 128 : 1), text });
+    });
+  });
+}
+
+async function runStep(name, command, args) {
+  banner(name);
+  const startedAt = Date.now();
+  const { code, text } = await run(command, args);
+  if (code === 127) process.stderr.write(`${text}\n`);
+  const ok = code === 0;
+  record(name, {
+    passed: ok ? 1 : 0,
+    failed: ok ? 0 : 1,
+    seconds: secondsSince(startedAt),
+    note: ok ? '' : `exit code ${code}`,
+  });
+  return ok;
+}
+
+function recordNotRun(name, reason) {
+  banner(name);
+  process.stdout.write(`not run: ${reason}\n`);
+  record(name, { passed: 0, failed: 1, seconds: 0, note: `not run: ${reason}` });
+}
+
+/**
+ * Counts a Vitest JSON report. A file that failed outside any test (import error, failing
+ * beforeAll) has no failed test of its own, so it counts as one failure.
+ */
+function countVitestReport(reportFile) {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  let failedOutsideTests = 0;
+  for (const file of report.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (file.status === 'failed' && failedTests.length === 0) failedOutsideTests += 1;
+  }
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: (report.numFailedTests ?? 0) + failedOutsideTests,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
+}
+
+async function runVitest(name, reportFile, vitestArgs, env = process.env) {
+  banner(name);
+  const startedAt = Date.now();
+  rmSync(reportFile, { force: true });
+  const { code, text } = await run(
+    'npx',
+    [
+      'vitest',
+      'run',
+      ...vitestArgs,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${reportFile}`,
+    ],
+    { env },
+  );
+  if (code === 127) process.stderr.write(`${text}\n`);
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  let note = '';
+  try {
+    counts = countVitestReport(reportFile);
+  } catch (error) {
+    note = `no readable JSON report (${error.code ?? error.message})`;
+  }
+  if (code !== 0 && counts.failed === 0) {
+    counts.failed = 1;
+    note ||= `vitest exited with ${code} but no test failed (no test files, or an error outside tests)`;
+  }
+  record(name, { ...counts, seconds: secondsSince(startedAt), note });
+}
+
+function sha256(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+async function describeNode(nodeBinary) {
+  const { code, text } = await run(
+    nodeBinary,
+    ['-p', 'JSON.stringify({ version: process.version, modules: process.versions.modules })'],
+    { output: 'quiet' },
+  );
+  if (code !== 0) throw new Error(`${nodeBinary} does not run: ${text.trim()}`);
+  return JSON.parse(text.trim());
+}
+
+/** PATH with the given node first, so node-gyp and anything it spawns use that node. */
+function envWithNodeFirst(nodeBinary, extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${dirname(nodeBinary)}${delimiter}${process.env.PATH ?? ''}`,
+    ...extra,
+  };
+}
+
+async function sqliteLoadError(nodeBinary, runtimeRoot) {
+  const probe =
+    "const Database = require('better-sqlite3'); new Database(':memory:').prepare('select 1').get();";
+  const { code, text } = await run(nodeBinary, ['-e', probe], {
+    cwd: runtimeRoot,
+    env: envWithNodeFirst(nodeBinary),
+    output: 'quiet',
+  });
+  return code === 0
+    ? null
+    : (text
+        .trim()
+        .split('\n')
+        .find((line) => /Error/.test(line)) ?? text.trim());
+}
+
+/** npm's own node-gyp: npm sets npm_execpath under `npm test`; otherwise find npm on PATH. */
+function nodeGypScript() {
+  const candidates = [];
+  if (process.env.npm_execpath) candidates.push(dirname(dirname(process.env.npm_execpath)));
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const npm = join(dir, 'npm');
+    if (dir && existsSync(npm)) candidates.push(dirname(dirname(realpathSync(npm))));
+  }
+  candidates.push(join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm'));
+  for (const npmDir of candidates) {
+    const script = join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    if (existsSync(script)) return script;
+  }
+  throw new Error('cannot find node-gyp (looked next to npm)');
+}
+
+/**
+ * Gives `<runtimeRoot>/node_modules/better-sqlite3` a real (not hard-linked) copy of the package
+ * with an addon built for `nodeBinary`, compiling it only when no cached build exists.
+ */
+async function installSqliteFor(nodeBinary, runtimeRoot, cacheDir) {
+  const node = await describeNode(nodeBinary);
+  if ((await sqliteLoadError(nodeBinary, runtimeRoot)) === null) {
+    process.stdout.write(`better-sqlite3 already loads on Node ${node.version}\n`);
+    return;
+  }
+  const source = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
+  const target = join(runtimeRoot, 'node_modules', 'better-sqlite3');
+  const { version: sqliteVersion } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+  const cachedAddon = join(
+    cacheDir,
+    'better-sqlite3',
+    sqliteVersion,
+    `node-${node.version}-abi${node.modules}-${process.platform}-${process.arch}`,
+    'better_sqlite3.node',
+  );
+  const builtAddon = join(target, 'build', 'Release', 'better_sqlite3.node');
+
+  rmSync(target, { recursive: true, force: true });
+  cpSync(source, target, {
+    recursive: true,
+    filter: (path) => path !== join(source, 'build'),
+  });
+
+  if (existsSync(cachedAddon)) {
+    mkdirSync(dirname(builtAddon), { recursive: true });
+    copyFileSync(cachedAddon, builtAddon);
+    const loadError = await sqliteLoadError(nodeBinary, runtimeRoot);
+    if (loadError === null) {
+      process.stdout.write(
+        `better-sqlite3 ${sqliteVersion} for Node ${node.version}: cached build\n`,
+      );
+      return;
+    }
+    process.stdout.write(`cached better-sqlite3 build does not load (${loadError}); rebuilding\n`);
+    rmSync(join(target, 'build'), { recursive: true, force: true });
+  }
+
+  const nodeDir = dirname(dirname(nodeBinary));
+  process.stdout.write(
+    `compiling better-sqlite3 ${sqliteVersion} for Node ${node.version} (headers ${nodeDir}/include/node)\n`,
+  );
+  const startedAt = Date.now();
+  const { code, text } = await run(
+    nodeBinary,
+    [
+      nodeGypScript(),
+      'rebuild',
+      '--release',
+      `--nodedir=${nodeDir}`,
+      `--jobs=${availableParallelism()}`,
+    ],
+    {
+      cwd: target,
+      env: envWithNodeFirst(nodeBinary, { npm_config_nodedir: nodeDir }),
+      output: 'quiet',
+    },
+  );
+  if (code !== 0) {
+    process.stdout.write(`${text.trim().split('\n').slice(-60).join('\n')}\n`);
+    throw new Error(`node-gyp rebuild of better-sqlite3 failed with exit code ${code}`);
+  }
+  const loadError = await sqliteLoadError(nodeBinary, runtimeRoot);
+  if (loadError !== null)
+    throw new Error(`the freshly built better-sqlite3 does not load: ${loadError}`);
+  mkdirSync(dirname(cachedAddon), { recursive: true });
+  const partial = `${cachedAddon}.${process.pid}.partial`;
+  copyFileSync(builtAddon, partial);
+  renameSync(partial, cachedAddon);
+  process.stdout.write(
+    `compiled in ${secondsSince(startedAt).toFixed(0)} s; cached at ${cachedAddon}\n`,
+  );
+}
+
+/**
+ * `<cache>/runtime-node<major>/`: this repo's package.json and a fresh copy of dist/, its
+ * node_modules as hard links (refreshed when package-lock.json changes) and better-sqlite3
+ * rebuilt for that Node.
+ */
+export async function prepareRuntimeRoot(major, nodeBinary, cacheDir) {
+  const runtimeRoot = join(cacheDir, `runtime-node${major}`);
+  mkdirSync(runtimeRoot, { recursive: true });
+  copyFileSync(join(REPO_ROOT, 'package.json'), join(runtimeRoot, 'package.json'));
+  rmSync(join(runtimeRoot, 'dist'), { recursive: true, force: true });
+  cpSync(join(REPO_ROOT, 'dist'), join(runtimeRoot, 'dist'), { recursive: true });
+
+  const modules = join(runtimeRoot, 'node_modules');
+  const lockStamp = join(runtimeRoot, 'package-lock.sha256');
+  const lockHash = sha256(join(REPO_ROOT, 'package-lock.json'));
+  const stampedHash = existsSync(lockStamp) ? readFileSync(lockStamp, 'utf8').trim() : null;
+  if (!existsSync(modules) || stampedHash !== lockHash) {
+    process.stdout.write(`linking node_modules into ${runtimeRoot}\n`);
+    rmSync(lockStamp, { force: true });
+    rmSync(modules, { recursive: true, force: true });
+    const { code, text } = await run('cp', ['-al', join(REPO_ROOT, 'node_modules'), modules], {
+      output: 'quiet',
+    });
+    if (code !== 0) throw new Error(`cp -al node_modules failed: ${text.trim()}`);
+    writeFileSync(lockStamp, `${lockHash}\n`);
+  }
+  await installSqliteFor(nodeBinary, runtimeRoot, cacheDir);
+  return runtimeRoot;
+}
+
+async function runServiceNodeE2e(major, reportFile, distBuilt) {
+  const name = `e2e, service on Node ${major}`;
+  if (!distBuilt) {
+    recordNotRun(name, 'the build failed');
+    return;
+  }
+  banner(`prepare Node ${major} runtime`);
+  const startedAt = Date.now();
+  let nodeBinary;
+  let runtimeRoot;
+  try {
+    const { nodeRuntime, runtimeCacheDir } = await import('./node-runtime.mjs');
+    nodeBinary = await nodeRuntime(major);
+    runtimeRoot = await prepareRuntimeRoot(major, nodeBinary, runtimeCacheDir());
+  } catch (error) {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    record(`prepare Node ${major} runtime`, {
+      passed: 0,
+      failed: 1,
+      seconds: secondsSince(startedAt),
+      note: error.message.split('\n')[0],
+    });
+    return;
+  }
+  const { version } = await describeNode(nodeBinary);
+  process.stdout.write(
+    `Node ${version} at ${nodeBinary}, root ${runtimeRoot} (${secondsSince(startedAt).toFixed(1)} s)\n`,
+  );
+  await runVitest(`e2e, service on Node ${version}`, reportFile, ['--project', 'e2e'], {
+    ...process.env,
+    SMCP_E2E_NODE: nodeBinary,
+    SMCP_E2E_ROOT: runtimeRoot,
+  });
+}
+
+async function runConformance(distBuilt) {
+  const name = 'MCP conformance';
+  if (!distBuilt) {
+    recordNotRun(name, 'the build failed');
+    return;
+  }
+  const script = join(REPO_ROOT, 'scripts', 'conformance.mjs');
+  if (!existsSync(script)) {
+    recordNotRun(name, 'scripts/conformance.mjs does not exist');
+    return;
+  }
+  banner(name);
+  const startedAt = Date.now();
+  const { code, text } = await run(process.execPath, [script], { output: 'echo' });
+  const last = [...text.matchAll(CONFORMANCE_LINE)].at(-1);
+  let passed = last ? Number(last[1]) : 0;
+  let failed = last ? Number(last[2]) : 0;
+  let note = last ? '' : "no 'conformance: N passed, M failed' line";
+  if (!last || (code !== 0 && failed === 0)) {
+    failed += 1;
+    note ||= `exit code ${code} with no failed check`;
+  }
+  if (passed === 0 && failed === 0) failed = 1;
+  record(name, { passed, failed, seconds: secondsSince(startedAt), note });
+}
+
+function printSummary(totalSeconds) {
+  const width = Math.max(...results.map((result) => result.name.length));
+  process.stdout.write('\nSummary\n');
+  for (const { name, passed, failed, skipped, seconds, note } of results) {
+    const status = failed > 0 ? 'FAILED' : 'ok';
+    const counts = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    process.stdout.write(
+      `  ${name.padEnd(width)}  ${status.padEnd(6)}  ${counts.padEnd(28)} ${seconds.toFixed(1).padStart(6)} s` +
+        `${note ? `  (${note})` : ''}\n`,
+    );
+  }
+  process.stdout.write(`  total time ${(totalSeconds / 60).toFixed(1)} min\n`);
+}
+
+async function runAll(scratch) {
+  await runStep('lint', 'npm', ['run', 'lint']);
+  if (interrupted) return;
+  await runStep('typecheck', 'npm', ['run', 'typecheck']);
+  if (interrupted) return;
+  const distBuilt = await runStep('build', 'npm', ['run', 'build']);
+  if (interrupted) return;
+  const { version } = await describeNode(process.execPath);
+  await runVitest(`vitest (unit + e2e) on Node ${version}`, join(scratch, 'vitest.json'), []);
+  for (const major of SERVICE_NODE_MAJORS) {
+    if (interrupted) return;
+    await runServiceNodeE2e(major, join(scratch, `e2e-node${major}.json`), distBuilt);
+  }
+  if (interrupted) return;
+  await runConformance(distBuilt);
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const scratch = mkdtempSync(join(tmpdir(), 'smcp-run-tests-'));
+  try {
+    await runAll(scratch);
+  } catch (error) {
+    process.stderr.write(`${error.stack ?? error}\n`);
+    record('test runner', { passed: 0, failed: 1, seconds: 0, note: 'crashed' });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  if (interrupted)
+    record('interrupted', { passed: 0, failed: 1, seconds: 0, note: 'stopped by a signal' });
+  printSummary(secondsSince(startedAt));
+  const passed = results.reduce((sum, result) => sum + result.passed, 0);
+  const failed = results.reduce((sum, result) => sum + result.failed, 0);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}
