@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { connectClient, postJson, toolJson, type ConnectedClient } from './support/mcp-client.js';
+import {
+  connectClient,
+  postJson,
+  postWithHost,
+  toolJson,
+  type ConnectedClient,
+} from './support/mcp-client.js';
 import {
   startServiceProcess,
   temporaryDataDir,
@@ -194,12 +200,18 @@ describe('embedded demo over Streamable HTTP', () => {
       { Origin: service.origin },
     );
     expect(localOrigin.status).toBe(200);
-    const foreignHost = await postJson(
-      service.url,
-      { id: 1, jsonrpc: '2.0', method: 'tools/list' },
-      { Host: 'evil.example.com' },
-    );
+    const foreignHost = await postWithHost(service.url, 'evil.example.com', {
+      id: 1,
+      jsonrpc: '2.0',
+      method: 'tools/list',
+    });
     expect(foreignHost.status).toBe(403);
+    const localHost = await postWithHost(service.url, new URL(service.url).host, {
+      id: 1,
+      jsonrpc: '2.0',
+      method: 'tools/list',
+    });
+    expect(localHost.status).toBe(200);
   });
 
   it('serves liveness and readiness', async () => {

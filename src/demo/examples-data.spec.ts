@@ -125,11 +125,9 @@ describe(createExamplesDatabase.name, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes every table with its rows, quickly, and can rewrite the file', () => {
+  it('writes every table with its rows and can rewrite the file', () => {
     const file = join(dir, 'examples.db');
-    const started = performance.now();
     createExamplesDatabase(file);
-    expect(performance.now() - started).toBeLessThan(2000);
     createExamplesDatabase(file);
 
     const db = new BetterSqlite3(file, { readonly: true });

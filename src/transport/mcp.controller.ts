@@ -6,7 +6,6 @@ import {
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 
-import { AuthenticationError } from '../auth/authentication.error.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { Caller } from '../auth/caller.js';
 import { redactSecrets } from '../common/redact-secrets.js';
@@ -75,7 +74,7 @@ export class McpController {
       response
         .status(200)
         .type('html')
-        .send(helloPage(mcpEndpointUrl(this.settings), this.settings.MCP_AUTH_ENABLED));
+        .send(helloPage(this.publicEndpoint(request), this.settings.MCP_AUTH_ENABLED));
       return;
     }
     sendJsonRpcError(response, 405, -32000, 'Method not allowed: this server has no GET stream', {
@@ -95,6 +94,12 @@ export class McpController {
       return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
     }
     response.status(200).end();
+  }
+
+  /** The configured public URL, else the address this request reached (the bound port, not 0). */
+  private publicEndpoint(request: Request): string {
+    if (this.settings.MCP_SERVICE_URL) return mcpEndpointUrl(this.settings);
+    return `${request.protocol}://${request.get('host')}/mcp`;
   }
 
   private async initialize(
@@ -156,12 +161,12 @@ export class McpController {
     try {
       return await this.auth.authenticate(request);
     } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      this.logger.warn(`Authentication failed: ${error.reason}`);
+      const challenge = this.auth.challenge(error, request);
+      if (!challenge) throw error;
       response
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer error="invalid_token"')
-        .json({ error: 'invalid_token', error_description: 'Authentication failed' });
+        .status(challenge.status)
+        .set('WWW-Authenticate', challenge.wwwAuthenticate)
+        .json(challenge.body);
       return null;
     }
   }

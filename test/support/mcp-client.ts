@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -43,4 +45,36 @@ export async function postJson(
     json = null;
   }
   return { headers: response.headers, json, status: response.status, text };
+}
+
+/** A POST through node:http, which, unlike fetch, sends a caller-chosen Host header. */
+export function postWithHost(
+  url: string,
+  host: string,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        headers: {
+          'Content-Length': Buffer.byteLength(payload),
+          'Content-Type': 'application/json',
+          Host: host,
+        },
+        hostname: target.hostname,
+        method: 'POST',
+        path: target.pathname,
+        port: target.port,
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
