@@ -382,7 +382,7 @@ function printSummary(totalSeconds) {
     const status = failed > 0 ? 'FAILED' : 'ok';
     const counts = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     process.stdout.write(
-      `  ${name.padEnd(width)}  ${status.padEnd(6)}  ${counts.padEnd(28)} ${seconds.toFixed(1).padStart(6)} s` +
+      `  ${name.padEnd(width)}  ${status.padEnd(6)}  ${counts.padEnd(36)} ${seconds.toFixed(1).padStart(6)} s` +
         `${note ? `  (${note})` : ''}\n`,
     );
   }
