@@ -64,7 +64,8 @@ export class McpFeatureRegistry implements OnModuleInit {
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
-      for (const methodName of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const method = (instance as Record<string, unknown>)[methodName];
         if (typeof method !== 'function') continue;
         const bound = method.bind(instance) as (...args: unknown[]) => Promise<unknown>;
@@ -209,7 +210,7 @@ function describeResource(options: ResourceOptions, key: 'uri' | 'uriTemplate') 
 
 function toContents(uri: string, mimeType: string, value: unknown) {
   if (value && typeof value === 'object' && 'blob' in value) {
-    return { blob: String((value as { blob: unknown }).blob), mimeType, uri };
+    return { blob: String(value.blob), mimeType, uri };
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return { mimeType, text, uri };

@@ -77,7 +77,16 @@ function callAs(username: string, tool: string): ToolCall {
     caller: {
       principal: null,
       scopes: [],
-      user: { active: true, email: '', firstName: '', groups: [], id: 1, lastName: '', roles: [], username },
+      user: {
+        active: true,
+        email: '',
+        firstName: '',
+        groups: [],
+        id: 1,
+        lastName: '',
+        roles: [],
+        username,
+      },
     },
     log: () => Promise.resolve(),
     reportProgress: () => Promise.resolve(),
@@ -85,7 +94,7 @@ function callAs(username: string, tool: string): ToolCall {
     sessionId: null,
     signal: new AbortController().signal,
     tool,
-  } as ToolCall;
+  };
 }
 
 describe(ToolExecutor.name, () => {

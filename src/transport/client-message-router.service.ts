@@ -29,7 +29,7 @@ export class ClientMessageRouter {
   /** Hands a client response or cancellation to the server waiting for it; false when none is. */
   deliver(sessionId: string, message: Record<string, unknown>): boolean {
     if ('id' in message && !('method' in message)) {
-      const key = routeKey(sessionId, message.id as string | number);
+      const key = routeKey(sessionId, message.id);
       const deliver = this.pendingServerRequests.get(key);
       if (!deliver) return false;
       this.pendingServerRequests.delete(key);

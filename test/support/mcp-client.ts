@@ -38,7 +38,7 @@ export async function postJson(
     method: 'POST',
   });
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
