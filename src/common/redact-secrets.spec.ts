@@ -4,7 +4,10 @@ import { redactSecrets } from './redact-secrets.js';
 
 describe(redactSecrets.name, () => {
   it.each([
-    ['connect postgresql://bob:s3cr3t@db:5432/superset failed', 'postgresql://bob:XXXXXXXXXX@db:5432/superset'],
+    [
+      'connect postgresql://bob:s3cr3t@db:5432/superset failed',
+      'postgresql://bob:XXXXXXXXXX@db:5432/superset',
+    ],
     ['password=hunter2 leaked', 'password=XXXXXXXXXX leaked'],
     ['{"secret_key": "abc123"}', '{"secret_key": "XXXXXXXXXX"}'],
     ['Authorization: Bearer abc.def-ghi', 'Authorization: Bearer XXXXXXXXXX'],

@@ -21,5 +21,8 @@ export function applyDemoDefaults(settings: Settings): Settings {
         `MCP_SERVICE_HOST=${settings.MCP_SERVICE_HOST} needs SQLALCHEMY_DATABASE_URI and auth.`,
     );
   }
-  return Object.freeze({ ...settings, MCP_DEV_USERNAME: settings.MCP_DEV_USERNAME ?? DEMO_USERNAME });
+  return Object.freeze({
+    ...settings,
+    MCP_DEV_USERNAME: settings.MCP_DEV_USERNAME ?? DEMO_USERNAME,
+  });
 }
