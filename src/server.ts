@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 import { AppModule } from './app.module.js';
+import { AuthService } from './auth/auth.service.js';
 import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
 import type { Settings } from './config/settings.js';
 import { ensureDemoDatabases } from './demo/demo-databases.js';
@@ -46,6 +47,7 @@ export async function startService(configured: Settings): Promise<RunningService
     AppModule.forRoot(settings, metadataUri),
     { bodyParser: false, logger: logLevels(settings.MCP_DEBUG) },
   );
+  app.get(AuthService).useApplicationContext(app);
   app.set('trust proxy', 1);
   app.disable('x-powered-by');
   app.use(
