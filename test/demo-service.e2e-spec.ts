@@ -146,7 +146,10 @@ describe('embedded demo over Streamable HTTP', () => {
   });
 
   it('accepts the request wrapper sent as a JSON string', async () => {
-    const result = await mcp.client.callTool({ arguments: { request: '{}' }, name: 'get_instance_info' });
+    const result = await mcp.client.callTool({
+      arguments: { request: '{}' },
+      name: 'get_instance_info',
+    });
     expect(result.isError).toBeFalsy();
     expect(toolJson(result).current_user.username).toBe('admin');
   });
@@ -163,7 +166,10 @@ describe('embedded demo over Streamable HTTP', () => {
     const second = await connectClient(service.url);
     const sessionId = second.transport.sessionId ?? '';
     await second.client.listTools();
-    const ended = await fetch(service.url, { headers: { 'Mcp-Session-Id': sessionId }, method: 'DELETE' });
+    const ended = await fetch(service.url, {
+      headers: { 'Mcp-Session-Id': sessionId },
+      method: 'DELETE',
+    });
     expect(ended.status).toBe(200);
     const after = await postJson(
       service.url,

@@ -1,14 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 
 export type LogLevel =
-  | 'debug'
-  | 'info'
-  | 'notice'
-  | 'warning'
-  | 'error'
-  | 'critical'
-  | 'alert'
-  | 'emergency';
+  'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
 
 /** A request the server sends to the client while a call runs (sampling, elicitation). */
 export interface ClientRequest {

@@ -9,8 +9,5 @@ export function sendJsonRpcError(
   headers: Record<string, string> = {},
 ): void {
   if (response.headersSent) return;
-  response
-    .status(status)
-    .set(headers)
-    .json({ error: { code, message }, id: null, jsonrpc: '2.0' });
+  response.status(status).set(headers).json({ error: { code, message }, id: null, jsonrpc: '2.0' });
 }

@@ -88,7 +88,12 @@ export class McpController {
     if (!caller) return;
     const sessionId = request.header(SESSION_HEADER);
     if (sessionId === undefined) {
-      return sendJsonRpcError(response, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+      return sendJsonRpcError(
+        response,
+        400,
+        -32000,
+        'Bad Request: Mcp-Session-Id header is required',
+      );
     }
     if (!(await this.sessions.end(sessionId, caller))) {
       return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
@@ -150,7 +155,9 @@ export class McpController {
       await transport.handleRequest(request, response, body);
     } catch (error) {
       this.logger.error(
-        redactSecrets(`MCP request failed: ${error instanceof Error ? error.message : String(error)}`),
+        redactSecrets(
+          `MCP request failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
         error instanceof Error && error.stack ? redactSecrets(error.stack) : undefined,
       );
       sendJsonRpcError(response, 500, -32603, 'Internal error');
@@ -176,7 +183,8 @@ function isClientAnswerOrNotification(body: unknown): body is Record<string, unk
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const message = body as Record<string, unknown>;
   if (message.jsonrpc !== '2.0') return false;
-  const isAnswer = 'id' in message && !('method' in message) && ('result' in message || 'error' in message);
+  const isAnswer =
+    'id' in message && !('method' in message) && ('result' in message || 'error' in message);
   const isNotification = typeof message.method === 'string' && !('id' in message);
   return isAnswer || isNotification;
 }

@@ -47,11 +47,15 @@ export async function startServiceProcess(
   env: Record<string, string>,
   args: readonly string[] = [],
 ): Promise<ServiceProcess> {
-  const child = spawn(SERVICE_NODE, [join(SERVICE_ROOT, 'dist', 'cli.js'), 'run', '--port', '0', ...args], {
-    cwd: SERVICE_ROOT,
-    env: serviceEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    SERVICE_NODE,
+    [join(SERVICE_ROOT, 'dist', 'cli.js'), 'run', '--port', '0', ...args],
+    {
+      cwd: SERVICE_ROOT,
+      env: serviceEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 90_000);
