@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
       strict: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
+    throw new UsageError((error as Error).message.split(/\n|\. To specify/)[0]);
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') {

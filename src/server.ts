@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 
-import { INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
 import { AppModule } from './app.module.js';
+import { ServiceLogger } from './common/service.logger.js';
 import { AuthService } from './auth/auth.service.js';
 import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
 import type { Settings } from './config/settings.js';
@@ -45,7 +46,7 @@ export async function startService(configured: Settings): Promise<RunningService
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(settings, metadataUri),
-    { bodyParser: false, logger: logLevels(settings.MCP_DEBUG) },
+    { bodyParser: false, logger: new ServiceLogger(settings.MCP_DEBUG) },
   );
   app.get(AuthService).useApplicationContext(app);
   app.set('trust proxy', 1);
@@ -93,10 +94,6 @@ function rejectUnreadableBody(
     return;
   }
   next(error);
-}
-
-function logLevels(debug: boolean): LogLevel[] {
-  return debug ? ['error', 'warn', 'log', 'debug', 'verbose'] : ['error', 'warn', 'log'];
 }
 
 function printDemoBanner(url: string, settings: Settings): void {
