@@ -397,7 +397,15 @@ async function runAll(scratch) {
   const distBuilt = await runStep('build', 'npm', ['run', 'build']);
   if (interrupted) return;
   const { version } = await describeNode(process.execPath);
-  await runVitest(`vitest (unit + e2e) on Node ${version}`, join(scratch, 'vitest.json'), []);
+  const ownNodeEnv = { ...process.env };
+  delete ownNodeEnv.SMCP_E2E_NODE;
+  delete ownNodeEnv.SMCP_E2E_ROOT;
+  await runVitest(
+    `vitest (unit + e2e) on Node ${version}`,
+    join(scratch, 'vitest.json'),
+    [],
+    ownNodeEnv,
+  );
   for (const major of SERVICE_NODE_MAJORS) {
     if (interrupted) return;
     await runServiceNodeE2e(major, join(scratch, `e2e-node${major}.json`), distBuilt);
