@@ -72,6 +72,10 @@ describe(loadSettings.name, () => {
         MCP_USER_RESOLVER: null,
         MCP_AUTHORIZATION_SERVERS: [],
         MCP_RBAC_ENABLED: true,
+        MCP_TOOL_SCOPES: { read: null, write: null },
+        FEATURE_FLAGS: {},
+        AUTH_ROLE_ADMIN: 'Admin',
+        AUTH_ROLE_PUBLIC: 'Public',
         MCP_DISABLED_TOOLS: [],
         MCP_STRUCTURED_OUTPUT_ENABLED: false,
         MCP_RESPONSE_SIZE_CONFIG: {
@@ -409,11 +413,11 @@ describe(loadSettings.name, () => {
     it('warns about unknown exports but not about module plumbing', async () => {
       const { warnings, file } = await loadWithModule(
         '.ts',
-        'export const ROW_LIMIT = 5000;\nexport const MCP_DEBUG = true;\nexport default { FEATURE_FLAGS: {} };',
+        'export const ROW_LIMIT = 5000;\nexport const MCP_DEBUG = true;\nexport default { SQLLAB_TIMEOUT: 30 };',
       );
 
       expect(warnings).toEqual([
-        `Unknown setting FEATURE_FLAGS in ${file} (ignored)`,
+        `Unknown setting SQLLAB_TIMEOUT in ${file} (ignored)`,
         `Unknown setting ROW_LIMIT in ${file} (ignored)`,
       ]);
     });

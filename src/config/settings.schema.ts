@@ -240,6 +240,17 @@ export const settingsSchema = z.object({
   MCP_USER_RESOLVER: fn<UserResolver>().nullable(),
   MCP_AUTHORIZATION_SERVERS: z.array(httpUrl(), expected('a list of http(s) URLs')),
   MCP_RBAC_ENABLED: flag(),
+  MCP_TOOL_SCOPES: z.strictObject(
+    { read: text().nullable(), write: text().nullable() },
+    expected('an object {"read": scope or null, "write": scope or null}'),
+  ),
+  FEATURE_FLAGS: z.record(
+    z.string(),
+    z.boolean(expected('true or false')),
+    expected('a JSON object of feature flags, e.g. {"DASHBOARD_RBAC": true}'),
+  ),
+  AUTH_ROLE_ADMIN: text(),
+  AUTH_ROLE_PUBLIC: text(),
 
   MCP_DISABLED_TOOLS: names(),
   MCP_STRUCTURED_OUTPUT_ENABLED: flag(),
@@ -300,6 +311,10 @@ export const SETTINGS_DEFAULTS = {
   MCP_USER_RESOLVER: null,
   MCP_AUTHORIZATION_SERVERS: [],
   MCP_RBAC_ENABLED: true,
+  MCP_TOOL_SCOPES: { read: null, write: null },
+  FEATURE_FLAGS: {},
+  AUTH_ROLE_ADMIN: 'Admin',
+  AUTH_ROLE_PUBLIC: 'Public',
 
   MCP_DISABLED_TOOLS: [],
   MCP_STRUCTURED_OUTPUT_ENABLED: false,

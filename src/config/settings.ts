@@ -45,6 +45,13 @@ export interface Settings {
   readonly MCP_USER_RESOLVER: UserResolver | null;
   readonly MCP_AUTHORIZATION_SERVERS: readonly string[];
   readonly MCP_RBAC_ENABLED: boolean;
+  /** Token scopes a caller needs for read-only and for mutating tools; null = not required. */
+  readonly MCP_TOOL_SCOPES: { readonly read: string | null; readonly write: string | null };
+  /** Superset's feature flags that change access rules (`DASHBOARD_RBAC`). */
+  readonly FEATURE_FLAGS: Readonly<Record<string, boolean>>;
+  /** Name of Superset's admin role (`AUTH_ROLE_ADMIN`). */
+  readonly AUTH_ROLE_ADMIN: string;
+  readonly AUTH_ROLE_PUBLIC: string;
 
   // Tools and responses
   readonly MCP_DISABLED_TOOLS: readonly string[];
