@@ -1,3 +1,4 @@
+import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -7,11 +8,24 @@ import { SettingsModule } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { ClientRequest, LogLevel, ToolCall } from '../tools/tool-call.js';
 import { ToolExecutor } from '../tools/tool-executor.service.js';
+import { SecurityService } from '../users/security.service.js';
 import { ToolRegistry } from '../tools/tool-registry.service.js';
 import { ConformanceModule } from './conformance.module.js';
 import { ConformanceTools } from './conformance.tool.js';
 
-const settings = { MCP_DISABLED_TOOLS: [] } as unknown as Settings;
+const settings = {
+  MCP_DISABLED_TOOLS: [],
+  MCP_RBAC_ENABLED: true,
+  MCP_TOOL_SCOPES: { read: null, write: null },
+} as unknown as Settings;
+
+/** Stands in for UsersModule: the fixtures need no Superset permission. */
+@Global()
+@Module({
+  exports: [SecurityService],
+  providers: [{ provide: SecurityService, useValue: { accessFor: () => Promise.resolve({}) } }],
+})
+class PermissiveSecurityModule {}
 
 interface RecordedCall {
   readonly call: ToolCall;
@@ -87,7 +101,12 @@ describe(ConformanceTools.name, () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [DiscoveryModule, SettingsModule.forRoot(settings), ConformanceModule],
+      imports: [
+        DiscoveryModule,
+        SettingsModule.forRoot(settings),
+        PermissiveSecurityModule,
+        ConformanceModule,
+      ],
       providers: [ToolExecutor, ToolRegistry],
     }).compile();
     await moduleRef.init();

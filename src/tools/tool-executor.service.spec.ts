@@ -15,6 +15,7 @@ import { z } from 'zod';
 
 import { SettingsModule } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
+import { SecurityService } from '../users/security.service.js';
 import type { ToolCall } from './tool-call.js';
 import { ToolError } from './tool-error.js';
 import { ToolExecutor } from './tool-executor.service.js';
@@ -69,7 +70,15 @@ class SampleTools {
   }
 }
 
-const settings = { MCP_DISABLED_TOOLS: [] } as unknown as Settings;
+const settings = {
+  MCP_DISABLED_TOOLS: [],
+  MCP_RBAC_ENABLED: true,
+  MCP_TOOL_SCOPES: { read: null, write: null },
+} as unknown as Settings;
+
+const permissive = {
+  accessFor: () => Promise.resolve({ can: () => true }),
+};
 
 function callAs(username: string, tool: string): ToolCall {
   return {
@@ -104,7 +113,14 @@ describe(ToolExecutor.name, () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [DiscoveryModule, SettingsModule.forRoot(settings)],
-      providers: [DenyBobGuard, SampleTools, ToolExecutor, ToolRegistry, WrapInterceptor],
+      providers: [
+        DenyBobGuard,
+        SampleTools,
+        ToolExecutor,
+        ToolRegistry,
+        WrapInterceptor,
+        { provide: SecurityService, useValue: permissive },
+      ],
     }).compile();
     await moduleRef.init();
     registry = moduleRef.get(ToolRegistry);

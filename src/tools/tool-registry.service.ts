@@ -5,9 +5,13 @@ import { z } from 'zod';
 
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
+import {
+  PERMISSION_METADATA,
+  type RequiredPermission,
+} from './access/requires-permission.decorator.js';
 import type { ToolCall } from './tool-call.js';
 import type { ToolDefinition } from './tool-definition.js';
-import { TOOL_METADATA, type ToolOptions } from './tool.decorator.js';
+import { TOOL_METADATA, type ToolOptions } from './tool-options.js';
 
 export const MCP_CONTEXT_TYPE = 'mcp';
 
@@ -15,6 +19,8 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 export interface RegisteredTool {
   readonly options: ToolOptions;
+  /** The Superset permission the tool needs, if any. */
+  readonly permission: RequiredPermission | null;
   readonly definition: ToolDefinition;
   /** Runs the method through its guards and interceptors; `args` must already be validated. */
   readonly invoke: (args: Record<string, unknown>, call: ToolCall) => Promise<unknown>;
@@ -48,7 +54,15 @@ export class ToolRegistry implements OnModuleInit {
         if (typeof method !== 'function') continue;
         const options = this.reflector.get<ToolOptions | undefined>(TOOL_METADATA, method);
         if (!options || disabled.has(options.name)) continue;
-        this.register(instance, methodName, method as (...args: unknown[]) => unknown, options);
+        const permission =
+          this.reflector.get<RequiredPermission | undefined>(PERMISSION_METADATA, method) ?? null;
+        this.register(
+          instance,
+          methodName,
+          method as (...args: unknown[]) => unknown,
+          options,
+          permission,
+        );
       }
     }
     this.logger.log(`${this.tools.size} tools registered`);
@@ -67,6 +81,7 @@ export class ToolRegistry implements OnModuleInit {
     methodName: string,
     method: (...args: unknown[]) => unknown,
     options: ToolOptions,
+    permission: RequiredPermission | null,
   ): void {
     if (!TOOL_NAME.test(options.name)) {
       throw new Error(`Tool name '${options.name}' is not a valid MCP tool name`);
@@ -85,7 +100,12 @@ export class ToolRegistry implements OnModuleInit {
       { guards: true, interceptors: true, filters: false },
       MCP_CONTEXT_TYPE,
     ) as RegisteredTool['invoke'];
-    this.tools.set(options.name, { definition: toDefinition(options), invoke, options });
+    this.tools.set(options.name, {
+      definition: toDefinition(options),
+      invoke,
+      options,
+      permission,
+    });
   }
 }
 

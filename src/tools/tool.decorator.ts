@@ -1,33 +1,18 @@
-import { SetMetadata } from '@nestjs/common';
-import type { z } from 'zod';
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 
-export const TOOL_METADATA = 'superset-mcp:tool';
-
-export interface ToolOptions {
-  /** Unique tool name as clients see it (`[A-Za-z0-9_.-]`, at most 128 characters). */
-  readonly name: string;
-  readonly title: string;
-  readonly description: string;
-  /** Arguments schema; use strict objects so unknown fields are rejected by name. */
-  readonly input: z.ZodObject;
-  /**
-   * The JSON Schema `tools/list` shows instead of the one derived from `input`, for keywords the
-   * derivation drops (`$schema`, `$defs`). `input` still validates the arguments.
-   */
-  readonly inputJsonSchema?: Readonly<Record<string, unknown>> & { readonly type: 'object' };
-  /** The tool changes nothing. Read-only tools are the only ones ever cached. */
-  readonly readOnly: boolean;
-  /** Only meaningful when not read-only: the tool may overwrite or delete content. */
-  readonly destructive?: boolean;
-  readonly idempotent?: boolean;
-  /** The tool reaches systems beyond Superset's metadata (target databases, the web). */
-  readonly openWorld?: boolean;
-  readonly tags?: readonly string[];
-}
+import { ToolPermissionGuard } from './access/tool-permission.guard.js';
+import { ToolScopesGuard } from './access/tool-scopes.guard.js';
+import { TOOL_METADATA, type ToolOptions } from './tool-options.js';
 
 /**
  * Declares a method of an injectable provider as an MCP tool. The method is called as
  * `(args, call: ToolCall)` with `args` already validated against `input`, through the guards and
- * interceptors applied to it, in execution context type `mcp`.
+ * interceptors applied to it, in execution context type `mcp`, after the scope and Superset
+ * permission checks every tool gets.
  */
-export const Tool = (options: ToolOptions): MethodDecorator => SetMetadata(TOOL_METADATA, options);
+export const Tool = (options: ToolOptions): MethodDecorator =>
+  applyDecorators(
+    SetMetadata(TOOL_METADATA, options),
+    // Order matters: the token's scope first, then the Superset permission (which reads the DB).
+    UseGuards(ToolScopesGuard, ToolPermissionGuard),
+  );

@@ -18,12 +18,16 @@ import { z } from 'zod';
 
 import type { Caller } from '../auth/caller.js';
 import { APP_NAME, APP_VERSION } from '../common/app-info.js';
+import { InjectSettings } from '../config/inject-settings.decorator.js';
+import type { Settings } from '../config/settings.js';
+import { permissionDenial, scopeDenial } from '../tools/access/tool-access.policy.js';
 import { McpFeatureRegistry } from '../tools/mcp-feature.registry.js';
 import type { LogLevel, ToolCall } from '../tools/tool-call.js';
 import { ToolExecutor } from '../tools/tool-executor.service.js';
 import { ToolRegistry, type RegisteredTool } from '../tools/tool-registry.service.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
 import { RoutedTransport } from './routed-transport.js';
+import { SecurityService } from '../users/security.service.js';
 import type { SessionRecord } from './session-record.js';
 import { SessionService } from './session.service.js';
 
@@ -45,19 +49,21 @@ export class McpServerFactory {
     private readonly features: McpFeatureRegistry,
     private readonly sessions: SessionService,
     private readonly router: ClientMessageRouter,
+    private readonly security: SecurityService,
+    @InjectSettings() private readonly settings: Settings,
   ) {}
 
   /**
    * A server for one HTTP request, wired to that request's transport; `routingSessionId` lets
    * later POSTs of the session reach it (answers to its requests, cancellations).
    */
-  create(
+  async create(
     caller: Caller,
     session: SessionRecord | null,
     transport: Transport,
     routingSessionId: string | null,
-  ): RequestServer {
-    const visibleTools = this.tools.all();
+  ): Promise<RequestServer> {
+    const visibleTools = await this.toolsVisibleTo(caller);
     const server = new Server(
       { name: APP_NAME, title: 'Superset MCP', version: APP_VERSION },
       { capabilities: this.capabilities(), instructions: instructionsFor(visibleTools) },
@@ -85,6 +91,22 @@ export class McpServerFactory {
       close: () => server.close(),
       connect: () => server.connect(routed),
     };
+  }
+
+  /** Tools whose scope and Superset permission the caller holds; calls are checked again. */
+  private async toolsVisibleTo(caller: Caller): Promise<RegisteredTool[]> {
+    const access = await this.security.accessFor(caller.user);
+    return this.tools.all().filter((tool) => {
+      const requirements = {
+        name: tool.options.name,
+        permission: tool.permission,
+        readOnly: tool.options.readOnly,
+      };
+      return (
+        scopeDenial(requirements, caller, this.settings) === null &&
+        permissionDenial(requirements, access, this.settings) === null
+      );
+    });
   }
 
   private capabilities(): ServerCapabilities {

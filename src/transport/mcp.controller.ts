@@ -146,11 +146,11 @@ export class McpController {
       sessionIdGenerator: undefined,
       ...sessionOptions,
     });
-    const server = this.servers.create(caller, session, transport, session?.id ?? null);
-    response.on('close', () => {
-      void server.close();
-    });
     try {
+      const server = await this.servers.create(caller, session, transport, session?.id ?? null);
+      response.on('close', () => {
+        void server.close();
+      });
       await server.connect();
       await transport.handleRequest(request, response, body);
     } catch (error) {

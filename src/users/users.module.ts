@@ -1,11 +1,16 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 
 import { RolePermissionsRepository } from './role-permissions.repository.js';
+import { SecurityService } from './security.service.js';
 import { UsersRepository } from './users.repository.js';
 
-/** Superset users and roles. Needs `MetadataDatabaseModule` (global) for the repositories. */
+/**
+ * Superset users, roles and permissions. Global because every tool's guards need the
+ * `SecurityService`, wherever the tool's provider lives. Needs `MetadataDatabaseModule` (global).
+ */
+@Global()
 @Module({
-  exports: [RolePermissionsRepository, UsersRepository],
-  providers: [RolePermissionsRepository, UsersRepository],
+  exports: [RolePermissionsRepository, SecurityService, UsersRepository],
+  providers: [RolePermissionsRepository, SecurityService, UsersRepository],
 })
 export class UsersModule {}

@@ -1,0 +1,243 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, type WhereExpressionBuilder } from 'typeorm';
+
+import { InjectSettings } from '../config/inject-settings.decorator.js';
+import type { Settings } from '../config/settings.js';
+import { MetadataSchemaInspector } from '../superset/database/metadata-schema-inspector.service.js';
+import { RolePermissionsRepository } from './role-permissions.repository.js';
+import type { SupersetUser } from './superset-user.js';
+import type { UserAccess } from './user-access.js';
+
+// `[examples].(id:1)` — the view-menu name of a database_access grant.
+const DATABASE_PERM = /^\[.+\]\.\(id:(\d+)\)$/;
+// `[examples].[main]`, `[examples].[tbl](id:3)` — the database name is the first bracketed part.
+const LEADING_DATABASE_NAME = /^\[([^\]]+)\]/;
+
+/**
+ * Superset's permission model, read from the metadata database: class permissions, data access
+ * grants, and the list filters Superset applies to dashboards, charts, datasets and databases —
+ * expressed as SQL so a list never loads what the user may not see.
+ */
+@Injectable()
+export class SecurityService {
+  private readonly cache = new WeakMap<SupersetUser, Promise<UserAccess>>();
+  private parameterCounter = 0;
+
+  constructor(
+    private readonly permissions: RolePermissionsRepository,
+    private readonly inspector: MetadataSchemaInspector,
+    @InjectSettings() private readonly settings: Settings,
+  ) {}
+
+  /** The user's access, loaded with one query and shared by everything serving this request. */
+  accessFor(user: SupersetUser): Promise<UserAccess> {
+    let access = this.cache.get(user);
+    if (!access) {
+      access = this.load(user);
+      this.cache.set(user, access);
+    }
+    return access;
+  }
+
+  get dashboardRbac(): boolean {
+    return this.settings.FEATURE_FLAGS.DASHBOARD_RBAC === true;
+  }
+
+  /** Keeps only datasets the user may access (Superset's DatasourceFilter) on `tables` aliased `alias`. */
+  filterDatasets(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (access.allDatasources) return;
+    query.andWhere(this.datasetCondition(access, alias));
+  }
+
+  /** Keeps only charts over accessible datasets (Superset's ChartFilter) on `slices` aliased `alias`. */
+  filterCharts(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (access.allDatasources) return;
+    query.andWhere(this.chartCondition(access, alias));
+  }
+
+  /** Superset's DashboardAccessFilter on `dashboards` aliased `alias`. */
+  filterDashboards(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (access.isAdmin) return;
+    query.andWhere(this.dashboardCondition(access, alias));
+  }
+
+  /** Superset's DatabaseFilter on `dbs` aliased `alias`. */
+  filterDatabases(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (access.allDatabases) return;
+    const ids = this.param();
+    const names = this.param();
+    query.andWhere(
+      new Brackets((where) => {
+        where.where('1 = 0');
+        if (access.databaseIds.length > 0) {
+          where.orWhere(`${alias}.id IN (:...${ids})`, { [ids]: access.databaseIds });
+        }
+        if (access.grantedDatabaseNames.length > 0) {
+          where.orWhere(`${alias}.database_name IN (:...${names})`, {
+            [names]: access.grantedDatabaseNames,
+          });
+        }
+      }),
+    );
+  }
+
+  private datasetCondition(access: UserAccess, alias: string): Brackets {
+    return this.grantCondition(access, alias, 'tables', `${alias}.database_id`);
+  }
+
+  private chartCondition(access: UserAccess, alias: string): Brackets {
+    const dataset = this.alias();
+    return this.grantCondition(
+      access,
+      alias,
+      'slices',
+      `(SELECT ${dataset}.database_id FROM tables ${dataset} WHERE ${dataset}.id = ${alias}.datasource_id)`,
+    );
+  }
+
+  /** `perm`, `schema_perm`, `catalog_perm` against the grants, or the object's database is granted. */
+  private grantCondition(
+    access: UserAccess,
+    alias: string,
+    table: 'tables' | 'slices',
+    databaseIdExpression: string,
+  ): Brackets {
+    const catalogs = this.inspector.hasColumn(table, 'catalog_perm');
+    return new Brackets((where) => {
+      where.where('1 = 0');
+      const add = (column: string, values: readonly (string | number)[]) => {
+        if (values.length === 0) return;
+        const name = this.param();
+        where.orWhere(`${column} IN (:...${name})`, { [name]: values });
+      };
+      add(databaseIdExpression, access.databaseIds);
+      add(`${alias}.perm`, access.datasourcePerms);
+      add(`${alias}.schema_perm`, access.schemaPerms);
+      if (catalogs) add(`${alias}.catalog_perm`, access.catalogPerms);
+    });
+  }
+
+  private dashboardCondition(access: UserAccess, alias: string): Brackets {
+    const owner = this.alias();
+    const role = this.alias();
+    const userId = this.param();
+    const roleIds = this.param();
+    const published = this.param();
+    const rbac = this.dashboardRbac;
+    return new Brackets((where) => {
+      where.where(
+        `EXISTS (SELECT 1 FROM dashboard_user ${owner} WHERE ${owner}.dashboard_id = ${alias}.id AND ${owner}.user_id = :${userId})`,
+        { [userId]: access.user.id },
+      );
+      where.orWhere(
+        new Brackets((viaData) => {
+          viaData.where(`${alias}.published = :${published}`, { [published]: true });
+          if (rbac) {
+            viaData.andWhere(
+              `NOT EXISTS (SELECT 1 FROM dashboard_roles ${role} WHERE ${role}.dashboard_id = ${alias}.id)`,
+            );
+          }
+          if (!access.allDatasources) {
+            const charts = this.chartOnDashboardCondition(alias, access);
+            viaData.andWhere(charts.sql, charts.parameters);
+          }
+        }),
+      );
+      if (rbac && access.roleIds.length > 0) {
+        const viaRole = this.alias();
+        where.orWhere(
+          `(${alias}.published = :${published} AND EXISTS (SELECT 1 FROM dashboard_roles ${viaRole} WHERE ${viaRole}.dashboard_id = ${alias}.id AND ${viaRole}.role_id IN (:...${roleIds})))`,
+          { [published]: true, [roleIds]: access.roleIds },
+        );
+      }
+    });
+  }
+
+  /** "One of the dashboard's charts is over a dataset the user may access", with its parameters. */
+  private chartOnDashboardCondition(
+    dashboard: string,
+    access: UserAccess,
+  ): { sql: string; parameters: Record<string, unknown> } {
+    const link = this.alias();
+    const chart = this.alias();
+    const dataset = this.alias();
+    const parts: string[] = [];
+    const parameters: Record<string, unknown> = {};
+    const add = (column: string, values: readonly (string | number)[]) => {
+      if (values.length === 0) return;
+      const name = this.param();
+      parts.push(`${column} IN (:...${name})`);
+      parameters[name] = values;
+    };
+    add(
+      `(SELECT ${dataset}.database_id FROM tables ${dataset} WHERE ${dataset}.id = ${chart}.datasource_id)`,
+      access.databaseIds,
+    );
+    add(`${chart}.perm`, access.datasourcePerms);
+    add(`${chart}.schema_perm`, access.schemaPerms);
+    if (this.inspector.hasColumn('slices', 'catalog_perm')) {
+      add(`${chart}.catalog_perm`, access.catalogPerms);
+    }
+    const granted = parts.length > 0 ? parts.join(' OR ') : '1 = 0';
+    return {
+      parameters,
+      sql: `EXISTS (SELECT 1 FROM dashboard_slices ${link} JOIN slices ${chart} ON ${chart}.id = ${link}.slice_id WHERE ${link}.dashboard_id = ${dashboard}.id AND (${granted}))`,
+    };
+  }
+
+  private async load(user: SupersetUser): Promise<UserAccess> {
+    const roleIds = user.roles.map((role) => role.id);
+    const pairs = await this.permissions.pairsFor(roleIds);
+    const classPermissions = new Set<string>();
+    const byPermission = new Map<string, string[]>();
+    for (const { permission, viewMenu } of pairs) {
+      classPermissions.add(`${permission}\u0000${viewMenu}`);
+      const list = byPermission.get(permission) ?? [];
+      list.push(viewMenu);
+      byPermission.set(permission, list);
+    }
+    const grants = (permission: string) => [...(byPermission.get(permission) ?? [])].sort();
+    const databasePerms = grants('database_access');
+    const catalogPerms = grants('catalog_access');
+    const schemaPerms = grants('schema_access');
+    const datasourcePerms = grants('datasource_access');
+    const allDatabases = classPermissions.has('all_database_access\u0000all_database_access');
+    const allDatasources =
+      allDatabases || classPermissions.has('all_datasource_access\u0000all_datasource_access');
+    const databaseIds = databasePerms
+      .map((name) => DATABASE_PERM.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map(Number);
+    const grantedDatabaseNames = [
+      ...new Set(
+        [...catalogPerms, ...schemaPerms, ...datasourcePerms]
+          .map((name) => LEADING_DATABASE_NAME.exec(name)?.[1])
+          .filter((name): name is string => name !== undefined),
+      ),
+    ].sort();
+    return {
+      allDatabases,
+      allDatasources,
+      can: (permission, viewMenu) => classPermissions.has(`${permission}\u0000${viewMenu}`),
+      catalogPerms,
+      databaseIds,
+      databasePerms,
+      datasourcePerms,
+      grantedDatabaseNames,
+      isAdmin: user.roles.some((role) => role.name === this.settings.AUTH_ROLE_ADMIN),
+      roleIds,
+      schemaPerms,
+      user,
+    };
+  }
+
+  private param(): string {
+    this.parameterCounter = (this.parameterCounter + 1) % 1_000_000;
+    return `sec${this.parameterCounter}`;
+  }
+
+  private alias(): string {
+    this.parameterCounter = (this.parameterCounter + 1) % 1_000_000;
+    return `sec_a${this.parameterCounter}`;
+  }
+}

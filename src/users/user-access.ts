@@ -1,0 +1,23 @@
+import type { SupersetUser } from './superset-user.js';
+
+/** What Superset lets one user do, computed once per request from the user's permission pairs. */
+export interface UserAccess {
+  readonly user: SupersetUser;
+  readonly roleIds: readonly number[];
+  /** The user holds the role named by `AUTH_ROLE_ADMIN`. */
+  readonly isAdmin: boolean;
+  /** `all_datasource_access` or `all_database_access`: every dataset and chart. */
+  readonly allDatasources: boolean;
+  /** `all_database_access`: every database. */
+  readonly allDatabases: boolean;
+  /** Database ids from `database_access` on `[name].(id:N)`. */
+  readonly databaseIds: readonly number[];
+  readonly databasePerms: readonly string[];
+  readonly catalogPerms: readonly string[];
+  readonly schemaPerms: readonly string[];
+  readonly datasourcePerms: readonly string[];
+  /** Database names named by the user's catalog, schema and datasource grants. */
+  readonly grantedDatabaseNames: readonly string[];
+  /** `can_access(permission, view_menu)` for class and menu permissions. */
+  can(permission: string, viewMenu: string): boolean;
+}
