@@ -17,8 +17,9 @@ export class RolePermissionsRepository {
     if (roleIds.length === 0) return [];
     return this.dataSource
       .createQueryBuilder()
-      .select('DISTINCT p.name', 'permission')
+      .select('p.name', 'permission')
       .addSelect('vm.name', 'viewMenu')
+      .distinct(true)
       .from('ab_permission_view_role', 'pvr')
       .innerJoin('ab_permission_view', 'pv', 'pv.id = pvr.permission_view_id')
       .innerJoin('ab_permission', 'p', 'p.id = pv.permission_id')
@@ -32,7 +33,8 @@ export class RolePermissionsRepository {
     if (roleIds.length === 0) return [];
     const rows = await this.dataSource
       .createQueryBuilder()
-      .select('DISTINCT vm.name', 'name')
+      .select('vm.name', 'name')
+      .distinct(true)
       .from('ab_permission_view_role', 'pvr')
       .innerJoin('ab_permission_view', 'pv', 'pv.id = pvr.permission_view_id')
       .innerJoin('ab_permission', 'p', 'p.id = pv.permission_id')

@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { SettingsModule } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
+import { loadDemoContent, type DemoContentSummary } from '../demo/demo-loader.js';
+import { createMetadataSchema } from '../demo/metadata-schema.js';
+import { sqliteRunner } from '../demo/sql-runner.js';
+import { MetadataDatabaseModule } from '../superset/database/metadata-database.module.js';
+import { SecurityService } from './security.service.js';
+import { UsersModule } from './users.module.js';
+import { UsersRepository } from './users.repository.js';
+
+function settings(dashboardRbac: boolean): Settings {
+  return {
+    AUTH_ROLE_ADMIN: 'Admin',
+    FEATURE_FLAGS: { DASHBOARD_RBAC: dashboardRbac },
+  } as unknown as Settings;
+}
+
+describe(SecurityService.name, () => {
+  const folder = mkdtempSync(join(tmpdir(), 'smcp-security-'));
+  const file = join(folder, 'superset.db');
+  let summary: DemoContentSummary;
+
+  beforeAll(async () => {
+    const db = new Database(file);
+    await createMetadataSchema(async (sql) => db.exec(sql), 'sqlite');
+    summary = await loadDemoContent(sqliteRunner(db), 'sqlite', {
+      examplesUri: 'sqlite:////tmp/examples.db',
+    });
+    // gamma also holds the role that dashboard_roles grants "Web Analytics" to.
+    db.prepare('INSERT INTO ab_user_role (user_id, role_id) VALUES (?, ?)').run(
+      summary.userIds.gamma,
+      summary.roleIds.dashboard_viewers,
+    );
+    db.close();
+  });
+
+  afterAll(() => rmSync(folder, { force: true, recursive: true }));
+
+  describe.each([false, true])('with DASHBOARD_RBAC=%s', (dashboardRbac) => {
+    let moduleRef: TestingModule;
+    let security: SecurityService;
+    let users: UsersRepository;
+    let dataSource: DataSource;
+
+    beforeAll(async () => {
+      moduleRef = await Test.createTestingModule({
+        imports: [
+          SettingsModule.forRoot(settings(dashboardRbac)),
+          MetadataDatabaseModule.forRoot(`sqlite:///${file}`),
+          UsersModule,
+        ],
+      }).compile();
+      await moduleRef.init();
+      security = moduleRef.get(SecurityService);
+      users = moduleRef.get(UsersRepository);
+      dataSource = moduleRef.get(getDataSourceToken());
+    });
+
+    afterAll(() => moduleRef.close());
+
+    async function visible(username: string) {
+      const user = await users.findByUsername(username);
+      const access = await security.accessFor(user!);
+      const ids = async (table: string, apply: (q: any) => void) => {
+        const query = dataSource.createQueryBuilder().select('t.id', 'id').from(table, 't');
+        apply(query);
+        const rows = await query.orderBy('t.id').getRawMany<{ id: number }>();
+        return rows.map((row) => Number(row.id));
+      };
+      return {
+        access,
+        charts: await ids('slices', (q) => security.filterCharts(q, access, 't')),
+        dashboards: await ids('dashboards', (q) => security.filterDashboards(q, access, 't')),
+        databases: await ids('dbs', (q) => security.filterDatabases(q, access, 't')),
+        datasets: await ids('tables', (q) => security.filterDatasets(q, access, 't')),
+      };
+    }
+
+    const salesDataset = () => summary.datasetIds.sales_orders;
+    async function chartsOver(datasetId: number): Promise<number[]> {
+      const rows = await dataSource.query(
+        'SELECT id FROM slices WHERE datasource_id = ? ORDER BY id',
+        [datasetId],
+      );
+      return rows.map((row: { id: number }) => Number(row.id));
+    }
+    const dashboard = (key: string) => summary.dashboardIds[key];
+
+    it('gives Admin everything and class permissions', async () => {
+      const admin = await visible('admin');
+      expect(admin.access.isAdmin).toBe(true);
+      expect(admin.access.can('can_read', 'Dashboard')).toBe(true);
+      expect(admin.dashboards).toHaveLength(3);
+      expect(admin.datasets).toHaveLength(Object.keys(summary.datasetIds).length);
+      expect(admin.databases).toEqual([summary.databaseId]);
+    });
+
+    it('gives Alpha all data and the published dashboards', async () => {
+      const alpha = await visible('alpha');
+      expect(alpha.access.isAdmin).toBe(false);
+      expect(alpha.access.allDatasources).toBe(true);
+      expect(alpha.datasets).toHaveLength(Object.keys(summary.datasetIds).length);
+      // alpha owns "Web Analytics", so DASHBOARD_RBAC does not hide it.
+      expect(alpha.dashboards).toEqual(
+        [dashboard('Sales Overview'), dashboard('Web Analytics')].sort((a, b) => a - b),
+      );
+      expect(alpha.dashboards).not.toContain(dashboard('Births Draft'));
+    });
+
+    it('gives Gamma without data grants no data; DASHBOARD_RBAC roles open dashboards', async () => {
+      const gamma = await visible('gamma');
+      expect(gamma.access.can('can_read', 'Chart')).toBe(true);
+      expect(gamma.access.can('can_write', 'Dataset')).toBe(false);
+      expect(gamma.datasets).toEqual([]);
+      expect(gamma.charts).toEqual([]);
+      expect(gamma.databases).toEqual([]);
+      expect(gamma.dashboards).toEqual(dashboardRbac ? [dashboard('Web Analytics')] : []);
+    });
+
+    it.each(['sales', 'grace'])(
+      'scopes %s to the sales dataset (direct role or group)',
+      async (username) => {
+        const user = await visible(username);
+        expect(user.datasets).toEqual([salesDataset()]);
+        expect(user.charts).toEqual(await chartsOver(salesDataset()));
+        expect(user.databases).toEqual([summary.databaseId]);
+        expect(user.dashboards).toContain(dashboard('Sales Overview'));
+        expect(user.dashboards).not.toContain(dashboard('Births Draft'));
+      },
+    );
+
+    it('shows an owner their unpublished dashboard and nothing else', async () => {
+      const owner = await visible('owner');
+      expect(owner.dashboards).toEqual([dashboard('Births Draft')]);
+      expect(owner.charts).toEqual([]);
+    });
+
+    it('gives a user without roles nothing at all', async () => {
+      const nobody = await visible('nobody');
+      expect(nobody.access.can('can_read', 'Dashboard')).toBe(false);
+      expect(nobody).toMatchObject({ charts: [], dashboards: [], databases: [], datasets: [] });
+    });
+
+    it('loads a user once per request object', async () => {
+      const user = await users.findByUsername('alpha');
+      expect(security.accessFor(user!)).toBe(security.accessFor(user!));
+    });
+  });
+});
