@@ -174,20 +174,43 @@ function envWithNodeFirst(nodeBinary, extra = {}) {
   };
 }
 
-async function sqliteLoadError(nodeBinary, runtimeRoot) {
-  const probe =
-    "const Database = require('better-sqlite3'); new Database(':memory:').prepare('select 1').get();";
-  const { code, text } = await run(nodeBinary, ['-e', probe], {
+/** Runs `script` with `nodeBinary` in the runtime root; null when it succeeds, else why not. */
+async function sqliteProbeError(nodeBinary, runtimeRoot, script, nodeFlags = []) {
+  const { code, text } = await run(nodeBinary, [...nodeFlags, '-e', script], {
     cwd: runtimeRoot,
     env: envWithNodeFirst(nodeBinary),
     output: 'quiet',
   });
-  return code === 0
-    ? null
-    : (text
-        .trim()
-        .split('\n')
-        .find((line) => /Error/.test(line)) ?? text.trim());
+  if (code === 0) return null;
+  const lines = text.trim().split('\n');
+  return (
+    lines.find((line) => /Assertion failed|Error/.test(line))?.trim() ??
+    `exit code ${code}: ${lines.slice(0, 3).join(' ')}`
+  );
+}
+
+function sqliteLoadError(nodeBinary, runtimeRoot) {
+  return sqliteProbeError(
+    nodeBinary,
+    runtimeRoot,
+    "const Database = require('better-sqlite3'); new Database(':memory:').prepare('select 1').get();",
+  );
+}
+
+/**
+ * better-sqlite3 <= 12 wraps its objects in `node::ObjectWrap`, whose header-only destructor
+ * aborts the process when compiled against Node >= 24.19 headers (nodejs/node#65446). The e2e
+ * suite only meets that when a GC happens to collect a statement; this forces one.
+ */
+function sqliteGcError(nodeBinary, runtimeRoot) {
+  return sqliteProbeError(
+    nodeBinary,
+    runtimeRoot,
+    "const Database = require('better-sqlite3'); const db = new Database(':memory:');" +
+      " for (let i = 0; i < 1000; i += 1) db.prepare('select ' + i).get();" +
+      ' globalThis.gc(); db.close();',
+    ['--expose-gc'],
+  );
 }
 
 /** npm's own node-gyp: npm sets npm_execpath under `npm test`; otherwise find npm on PATH. */
@@ -315,22 +338,24 @@ export async function prepareRuntimeRoot(major, nodeBinary, cacheDir) {
 }
 
 async function runServiceNodeE2e(major, reportFile, distBuilt) {
-  const name = `e2e, service on Node ${major}`;
   if (!distBuilt) {
-    recordNotRun(name, 'the build failed');
+    recordNotRun(`e2e, service on Node ${major}`, 'the build failed');
     return;
   }
-  banner(`prepare Node ${major} runtime`);
+  const prepareName = `prepare Node ${major} runtime root`;
+  banner(prepareName);
   const startedAt = Date.now();
   let nodeBinary;
   let runtimeRoot;
+  let version;
   try {
     const { nodeRuntime, runtimeCacheDir } = await import('./node-runtime.mjs');
     nodeBinary = await nodeRuntime(major);
     runtimeRoot = await prepareRuntimeRoot(major, nodeBinary, runtimeCacheDir());
+    ({ version } = await describeNode(nodeBinary));
   } catch (error) {
     process.stderr.write(`${error.stack ?? error}\n`);
-    record(`prepare Node ${major} runtime`, {
+    record(prepareName, {
       passed: 0,
       failed: 1,
       seconds: secondsSince(startedAt),
@@ -338,10 +363,25 @@ async function runServiceNodeE2e(major, reportFile, distBuilt) {
     });
     return;
   }
-  const { version } = await describeNode(nodeBinary);
-  process.stdout.write(
-    `Node ${version} at ${nodeBinary}, root ${runtimeRoot} (${secondsSince(startedAt).toFixed(1)} s)\n`,
-  );
+  process.stdout.write(`Node ${version} at ${nodeBinary}, root ${runtimeRoot}\n`);
+  record(prepareName, { passed: 0, failed: 0, seconds: secondsSince(startedAt) });
+
+  const gcCheckName = `better-sqlite3 survives GC on Node ${version}`;
+  banner(gcCheckName);
+  const gcStartedAt = Date.now();
+  const gcError = await sqliteGcError(nodeBinary, runtimeRoot);
+  if (gcError) process.stdout.write(`${gcError}\n`);
+  record(gcCheckName, {
+    passed: gcError ? 0 : 1,
+    failed: gcError ? 1 : 0,
+    seconds: secondsSince(gcStartedAt),
+    note: gcError
+      ? /RemoveEnvironmentCleanupHook|env\) != nullptr/.test(gcError)
+        ? 'aborts in ObjectWrap cleanup (nodejs/node#65446)'
+        : gcError
+      : '',
+  });
+
   await runVitest(`e2e, service on Node ${version}`, reportFile, ['--project', 'e2e'], {
     ...process.env,
     SMCP_E2E_NODE: nodeBinary,

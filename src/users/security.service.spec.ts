@@ -32,7 +32,7 @@ describe(SecurityService.name, () => {
 
   beforeAll(async () => {
     const db = new Database(file);
-    await createMetadataSchema(async (sql) => db.exec(sql), 'sqlite');
+    await createMetadataSchema((sql) => Promise.resolve(db.exec(sql)), 'sqlite');
     summary = await loadDemoContent(sqliteRunner(db), 'sqlite', {
       examplesUri: 'sqlite:////tmp/examples.db',
     });
@@ -88,11 +88,11 @@ describe(SecurityService.name, () => {
 
     const salesDataset = () => summary.datasetIds.sales_orders;
     async function chartsOver(datasetId: number): Promise<number[]> {
-      const rows = await dataSource.query(
+      const rows: { id: number }[] = await dataSource.query(
         'SELECT id FROM slices WHERE datasource_id = ? ORDER BY id',
         [datasetId],
       );
-      return rows.map((row: { id: number }) => Number(row.id));
+      return rows.map((row) => Number(row.id));
     }
     const dashboard = (key: string) => summary.dashboardIds[key];
 

@@ -1,4 +1,4 @@
-import { SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
 
 export function epochSeconds(offsetSeconds = 0): number {
   return Math.floor(Date.now() / 1000) + offsetSeconds;
@@ -7,7 +7,7 @@ export function epochSeconds(offsetSeconds = 0): number {
 /** A JWT signed by `key` with `header`, valid for five minutes unless the claims say otherwise. */
 export function signedToken(
   claims: JWTPayload,
-  key: CryptoKey | Uint8Array,
+  key: Parameters<SignJWT['sign']>[0],
   header: { alg: string; kid?: string; typ?: string },
 ): Promise<string> {
   return new SignJWT({ exp: epochSeconds(300), iat: epochSeconds(), ...claims })
