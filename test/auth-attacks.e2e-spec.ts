@@ -49,7 +49,12 @@ describe('attacks against the live service', () => {
   const bearer = async (token: Promise<string> | string) => `Bearer ${await token}`;
 
   const cases: AttackCase[] = [
-    { authorization: async () => undefined, name: 'no token', reason: 'no token', status: 401 },
+    {
+      authorization: () => Promise.resolve(undefined),
+      name: 'no token',
+      reason: 'no token',
+      status: 401,
+    },
     {
       authorization: () => bearer('not-a-jwt'),
       name: 'a malformed token',

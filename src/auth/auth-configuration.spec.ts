@@ -143,7 +143,10 @@ describe('authConfigurationProblems', () => {
 describe('authModeOf', () => {
   it('prefers the factory, then JWT, then the dev user', async () => {
     const jwt = await settingsFrom({ MCP_AUTH_ENABLED: 'true' });
-    const factory = { ...jwt, MCP_AUTH_FACTORY: () => ({ verify: () => Promise.reject() }) };
+    const factory = {
+      ...jwt,
+      MCP_AUTH_FACTORY: () => ({ verify: () => Promise.reject(new Error('no')) }),
+    };
     expect(authModeOf(factory)).toBe('factory');
     expect(authModeOf(jwt)).toBe('jwt');
     expect(authModeOf(await settingsFrom({}))).toBe('dev');

@@ -45,9 +45,13 @@ export async function freePort(): Promise<number> {
  * client credentials grant. Rotation swaps in a provider with a new key behind the same URL.
  */
 export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcIssuer> {
-  let handler: (request: IncomingMessage, response: ServerResponse) => void = (_, response) =>
+  let handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> | void = (
+    _,
+    response,
+  ) => {
     response.writeHead(503).end();
-  const server: Server = createServer((request, response) => handler(request, response));
+  };
+  const server: Server = createServer((request, response) => void handler(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
