@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 
 import { SupersetModule } from '../superset/superset.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ChartsTools } from './charts/charts.tool.js';
+import { ModelLister } from './listing/model-lister.service.js';
 import { McpFeatureRegistry } from './mcp-feature.registry.js';
 import { SystemTools } from './system/system.tool.js';
 import { ToolExecutor } from './tool-executor.service.js';
@@ -11,6 +13,13 @@ import { ToolRegistry } from './tool-registry.service.js';
 @Module({
   exports: [McpFeatureRegistry, ToolExecutor, ToolRegistry],
   imports: [DiscoveryModule, SupersetModule, UsersModule],
-  providers: [McpFeatureRegistry, SystemTools, ToolExecutor, ToolRegistry],
+  providers: [
+    ChartsTools,
+    McpFeatureRegistry,
+    ModelLister,
+    SystemTools,
+    ToolExecutor,
+    ToolRegistry,
+  ],
 })
 export class ToolsModule {}

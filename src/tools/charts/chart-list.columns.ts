@@ -1,0 +1,87 @@
+import type { ListSpec } from '../listing/list-spec.js';
+
+/** What `list_charts` can select, filter, sort and search (upstream's names). */
+export const CHART_LIST: ListSpec = {
+  columns: {
+    cache_timeout: { description: 'Cache timeout in seconds', type: 'integer' },
+    certification_details: { description: 'Certification details', type: 'string' },
+    certified_by: { description: 'Who certified the chart', type: 'string' },
+    changed_by: { description: 'Username of the last editor', type: 'string' },
+    changed_on: { description: 'Last change (ISO 8601)', type: 'datetime' },
+    changed_on_humanized: { description: 'Last change, e.g. "3 days ago"', type: 'string' },
+    created_by: { description: 'Username of the creator', type: 'string' },
+    created_on: { description: 'Creation time (ISO 8601)', type: 'datetime' },
+    created_on_humanized: { description: 'Creation time, e.g. "2 months ago"', type: 'string' },
+    dashboards: {
+      description: 'Dashboards the chart is on: [{id, dashboard_title}]',
+      type: 'array',
+    },
+    datasource_id: { description: 'Dataset id', type: 'integer' },
+    datasource_name: { description: 'Dataset name (schema.table)', type: 'string' },
+    datasource_type: { description: "Always 'table'", type: 'string' },
+    description: { description: 'Description written by its owners', type: 'string' },
+    form_data: { description: 'Explore form data (parsed params)', heavy: true, type: 'object' },
+    id: { description: 'Chart id', type: 'integer' },
+    params: { description: 'Saved form data as stored (JSON text)', heavy: true, type: 'string' },
+    query_context: { description: 'Saved query context (JSON text)', heavy: true, type: 'string' },
+    slice_name: { description: 'Chart name', type: 'string' },
+    url: { description: 'Link to the chart in Superset', type: 'string' },
+    uuid: { description: 'Chart UUID', type: 'string' },
+    viz_type: { description: 'Visualization type, e.g. echarts_timeseries_line', type: 'string' },
+  },
+  defaultColumns: [
+    'id',
+    'slice_name',
+    'viz_type',
+    'description',
+    'certified_by',
+    'certification_details',
+    'url',
+    'changed_on',
+    'changed_on_humanized',
+  ],
+  defaultOrder: { column: 'changed_on', direction: 'desc' },
+  filterColumns: {
+    changed_by_fk: {
+      description: 'Id of the last editor',
+      kind: 'integer',
+      sql: 's.changed_by_fk',
+    },
+    created_by_fk: { description: 'Id of the creator', kind: 'integer', sql: 's.created_by_fk' },
+    dashboards: {
+      condition: (operator, parameter) =>
+        `${operator === 'nin' || operator === 'ne' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM dashboard_slices f_ds WHERE f_ds.slice_id = s.id AND f_ds.dashboard_id ${operator === 'in' || operator === 'nin' ? `IN (:...${parameter})` : `= :${parameter}`})`,
+      description: 'Id of a dashboard the chart is on',
+      kind: 'integer',
+      operators: ['eq', 'ne', 'in', 'nin'],
+    },
+    datasource_id: { description: 'Dataset id', kind: 'integer', sql: 's.datasource_id' },
+    datasource_name: {
+      description: 'Current name of the dataset',
+      kind: 'string',
+      sql: '(SELECT f_t.table_name FROM tables f_t WHERE f_t.id = s.datasource_id)',
+    },
+    editor: {
+      condition: (operator, parameter) =>
+        `${operator === 'nin' || operator === 'ne' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM slice_user f_su WHERE f_su.slice_id = s.id AND f_su.user_id ${operator === 'in' || operator === 'nin' ? `IN (:...${parameter})` : `= :${parameter}`})`,
+      description: 'Id of a user who owns (may edit) the chart',
+      kind: 'integer',
+      operators: ['eq', 'ne', 'in', 'nin'],
+    },
+    slice_name: { description: 'Chart name', kind: 'string', sql: 's.slice_name' },
+    viz_type: { description: 'Visualization type', kind: 'string', sql: 's.viz_type' },
+  },
+  idSql: 's.id',
+  itemsKey: 'charts',
+  model: 'chart',
+  searchColumns: ['s.slice_name', 's.description'],
+  sortColumns: {
+    changed_on: 's.changed_on',
+    changed_on_delta_humanized: 's.changed_on',
+    created_on: 's.created_on',
+    description: 's.description',
+    id: 's.id',
+    slice_name: 's.slice_name',
+    viz_type: 's.viz_type',
+  },
+};

@@ -1,0 +1,261 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+
+import { timestampToDb } from '../../superset/database/metadata-values.js';
+import { isToolFailure, toolFailure, type ToolFailure } from '../tool-failure.js';
+import type { ListFilter, ListRequest } from './list-request.schema.js';
+import type { FilterColumn, FilterOperator, ListSpec } from './list-spec.js';
+
+/** One page of ids, in order, and what the response needs to describe it. */
+export interface ListPage {
+  readonly ids: readonly number[];
+  readonly totalCount: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly columnsRequested: readonly string[];
+  readonly columns: readonly string[];
+  readonly filtersApplied: readonly ListFilter[];
+}
+
+const LIKE_OPERATORS = new Set<FilterOperator>(['sw', 'ew', 'ct']);
+
+/**
+ * The generic part of every list tool: validates filter columns, operators and values against the
+ * model's spec, turns them into parameterised SQL on a query that already carries the caller's
+ * access filter, counts, orders and pages — all in the database, returning only the page's ids.
+ */
+@Injectable()
+export class ModelLister {
+  async page(
+    spec: ListSpec,
+    request: ListRequest,
+    query: SelectQueryBuilder<object>,
+  ): Promise<ListPage | ToolFailure> {
+    const columnsRequested = request.select_columns;
+    const unknownColumns = columnsRequested.filter((column) => !(column in spec.columns));
+    if (unknownColumns.length > 0) {
+      return toolFailure('InvalidColumn', `Unknown select_columns: ${unknownColumns.join(', ')}.`, {
+        suggestions: [`Allowed columns: ${Object.keys(spec.columns).join(', ')}`],
+      });
+    }
+    const orderColumn = request.order_column ?? spec.defaultOrder.column;
+    const orderSql = spec.sortColumns[orderColumn];
+    if (orderSql === undefined) {
+      return toolFailure(
+        'InvalidOrderColumn',
+        `Cannot sort ${spec.itemsKey} by '${orderColumn}'.`,
+        {
+          suggestions: [`Sortable columns: ${Object.keys(spec.sortColumns).join(', ')}`],
+        },
+      );
+    }
+    const filters = request.filters;
+    for (const [index, filter] of filters.entries()) {
+      const problem = this.applyFilter(spec, query, filter, index);
+      if (problem) return problem;
+    }
+    if (request.search) this.applySearch(spec, query, request.search);
+
+    const totalCount = await query.clone().getCount();
+    const totalPages = Math.ceil(totalCount / request.page_size);
+    if (request.page > 1 && request.page > totalPages) {
+      return toolFailure(
+        'PageOutOfRange',
+        `Page ${request.page} is past the last page (${totalPages}) of ${totalCount} ${spec.itemsKey}.`,
+        { suggestions: [`Use a page from 1 to ${Math.max(totalPages, 1)}.`] },
+      );
+    }
+    const direction = (request.order_direction ?? spec.defaultOrder.direction).toUpperCase() as
+      'ASC' | 'DESC';
+    const rows = await query
+      .select(spec.idSql, 'id')
+      .orderBy(orderSql, direction)
+      .addOrderBy(spec.idSql, direction)
+      .offset((request.page - 1) * request.page_size)
+      .limit(request.page_size)
+      .getRawMany<{ id: number | string }>();
+    return {
+      columns: columnsRequested.length > 0 ? columnsRequested : spec.defaultColumns,
+      columnsRequested,
+      filtersApplied: filters,
+      ids: rows.map((row) => Number(row.id)),
+      page: request.page,
+      pageSize: request.page_size,
+      totalCount,
+    };
+  }
+
+  /** The response envelope, with each item cut down to the requested columns. */
+  envelope(
+    spec: ListSpec,
+    page: ListPage,
+    items: readonly Record<string, unknown>[],
+  ): Record<string, unknown> {
+    const totalPages = Math.ceil(page.totalCount / page.pageSize);
+    const pagination = {
+      has_next: page.page < totalPages,
+      has_previous: page.page > 1,
+      page: page.page,
+      page_size: page.pageSize,
+      total_count: page.totalCount,
+      total_pages: totalPages,
+    };
+    return {
+      [spec.itemsKey]: items.map((item) =>
+        Object.fromEntries(page.columns.map((column) => [column, item[column] ?? null])),
+      ),
+      columns_available: Object.keys(spec.columns),
+      columns_loaded: page.columns,
+      columns_requested: page.columnsRequested,
+      count: items.length,
+      filters_applied: page.filtersApplied,
+      ...pagination,
+      pagination,
+      sortable_columns: Object.keys(spec.sortColumns),
+      timestamp: new Date().toISOString(),
+    };
+  }
+
+  private applyFilter(
+    spec: ListSpec,
+    query: SelectQueryBuilder<object>,
+    filter: ListFilter,
+    index: number,
+  ): ToolFailure | null {
+    const column = spec.filterColumns[filter.col];
+    if (!column) {
+      return toolFailure(
+        'InvalidFilterColumn',
+        `Cannot filter ${spec.itemsKey} on '${filter.col}'.`,
+        { suggestions: [`Filterable columns: ${Object.keys(spec.filterColumns).join(', ')}`] },
+      );
+    }
+    if (column.operators && !column.operators.includes(filter.opr)) {
+      return toolFailure(
+        'InvalidFilterOperator',
+        `Operator '${filter.opr}' is not supported on '${filter.col}'.`,
+        { suggestions: [`Operators for ${filter.col}: ${column.operators.join(', ')}`] },
+      );
+    }
+    const parameter = `filter${index}`;
+    if (filter.opr === 'is_null' || filter.opr === 'is_not_null') {
+      const expression = column.condition
+        ? column.condition(filter.opr, parameter)
+        : `${column.sql} IS ${filter.opr === 'is_null' ? '' : 'NOT '}NULL`;
+      query.andWhere(expression);
+      return null;
+    }
+    const value = this.filterValue(column, filter);
+    if (isToolFailure(value)) return value;
+    const expression = column.condition
+      ? column.condition(filter.opr, parameter)
+      : comparison(column.sql ?? '', filter.opr, parameter);
+    query.andWhere(expression, { [parameter]: value });
+    return null;
+  }
+
+  private filterValue(column: FilterColumn, filter: ListFilter): unknown {
+    const invalid = (expected: string) =>
+      toolFailure(
+        'InvalidFilterValue',
+        `Filter on '${filter.col}' with '${filter.opr}' needs ${expected}.`,
+      );
+    const list = filter.opr === 'in' || filter.opr === 'nin';
+    if (list !== Array.isArray(filter.value)) {
+      return invalid(list ? 'a non-empty list value' : 'a single value, not a list');
+    }
+    const values = Array.isArray(filter.value) ? filter.value : [filter.value];
+    if (values.length === 0) return invalid('a non-empty list value');
+    const converted: unknown[] = [];
+    for (const value of values) {
+      const one = convert(column, value);
+      if (one === undefined) return invalid(`a ${column.kind} value`);
+      converted.push(one);
+    }
+    if (LIKE_OPERATORS.has(filter.opr)) {
+      if (typeof converted[0] !== 'string') return invalid('a text value');
+      const text = escapeLike(converted[0]);
+      return filter.opr === 'sw' ? `${text}%` : filter.opr === 'ew' ? `%${text}` : `%${text}%`;
+    }
+    return list ? converted : converted[0];
+  }
+
+  private applySearch(spec: ListSpec, query: SelectQueryBuilder<object>, search: string): void {
+    const pattern = `%${escapeLike(search.toLowerCase())}%`;
+    query.andWhere(
+      new Brackets((where) => {
+        for (const sql of spec.searchColumns) {
+          where.orWhere(`LOWER(${sql}) LIKE :search ESCAPE '\\'`, { search: pattern });
+        }
+      }),
+    );
+  }
+}
+
+function convert(column: FilterColumn, value: unknown): unknown {
+  switch (column.kind) {
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value)
+        ? value
+        : typeof value === 'string' && /^-?\d+$/.test(value)
+          ? Number(value)
+          : undefined;
+    case 'number':
+      return typeof value === 'number' ? value : undefined;
+    case 'boolean':
+      return typeof value === 'boolean'
+        ? value
+        : value === 'true'
+          ? true
+          : value === 'false'
+            ? false
+            : undefined;
+    case 'datetime': {
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return undefined;
+      return timestampToDb(new Date(value));
+    }
+    case 'string':
+      return typeof value === 'string'
+        ? value
+        : typeof value === 'number'
+          ? String(value)
+          : undefined;
+  }
+}
+
+export function comparison(sql: string, operator: FilterOperator, parameter: string): string {
+  switch (operator) {
+    case 'eq':
+      return `${sql} = :${parameter}`;
+    case 'ne':
+      return `(${sql} <> :${parameter} OR ${sql} IS NULL)`;
+    case 'gt':
+      return `${sql} > :${parameter}`;
+    case 'gte':
+      return `${sql} >= :${parameter}`;
+    case 'lt':
+      return `${sql} < :${parameter}`;
+    case 'lte':
+      return `${sql} <= :${parameter}`;
+    case 'in':
+      return `${sql} IN (:...${parameter})`;
+    case 'nin':
+      return `(${sql} NOT IN (:...${parameter}) OR ${sql} IS NULL)`;
+    case 'sw':
+    case 'ew':
+    case 'ct':
+      return `${sql} LIKE :${parameter} ESCAPE '\\'`;
+    case 'like':
+      return `${sql} LIKE :${parameter}`;
+    case 'ilike':
+      return `LOWER(${sql}) LIKE LOWER(:${parameter})`;
+    case 'is_null':
+      return `${sql} IS NULL`;
+    case 'is_not_null':
+      return `${sql} IS NOT NULL`;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
