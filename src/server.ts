@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppModule } from './app.module.js';
 import { ServiceLogger } from './common/service.logger.js';
 import { AuthService } from './auth/auth.service.js';
+import { authModeOf } from './auth/auth-configuration.js';
 import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
 import type { Settings } from './config/settings.js';
 import { ensureDemoDatabases } from './demo/demo-databases.js';
@@ -25,7 +26,9 @@ export interface RunningService {
 /** Thrown when the configured port is taken; the CLI turns it into one line. */
 export class PortInUseError extends Error {
   constructor(host: string, port: number) {
-    super(`Port ${port} on ${host} is already in use; pick another with --port or MCP_SERVICE_PORT.`);
+    super(
+      `Port ${port} on ${host} is already in use; pick another with --port or MCP_SERVICE_PORT.`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -70,7 +73,7 @@ export async function startService(configured: Settings): Promise<RunningService
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.MCP_SERVICE_PORT;
   const url = mcpEndpointUrl({ ...settings, MCP_SERVICE_PORT: port });
-  if (demo) printDemoBanner(url, settings);
+  if (demo) printDemoBanner(url, settings, authModeOf(settings) === 'dev');
   else logger.log(`Serving MCP at ${url}`);
   return { app, close: () => app.close(), settings, url };
 }
@@ -96,10 +99,18 @@ function rejectUnreadableBody(
   next(error);
 }
 
-function printDemoBanner(url: string, settings: Settings): void {
+function printDemoBanner(url: string, settings: Settings, devMode: boolean): void {
+  const access = devMode
+    ? [
+        'superset-mcp DEMO: an embedded example Superset with NO AUTHENTICATION.',
+        `Every call runs as Superset user '${settings.MCP_DEV_USERNAME}'; bound to ${settings.MCP_SERVICE_HOST} only.`,
+      ]
+    : [
+        'superset-mcp DEMO: an embedded example Superset, with token authentication.',
+        'Each call runs as the Superset user its token names (demo users: admin, alpha, gamma, ...).',
+      ];
   const lines = [
-    'superset-mcp DEMO: an embedded example Superset with NO AUTHENTICATION.',
-    `Every call runs as Superset user '${settings.MCP_DEV_USERNAME}'; bound to ${settings.MCP_SERVICE_HOST} only.`,
+    ...access,
     `MCP endpoint: ${url}`,
     `Demo data: ${settings.SUPERSET_MCP_DATA_DIR}`,
     "For real use, set SQLALCHEMY_DATABASE_URI to your Superset's metadata database.",

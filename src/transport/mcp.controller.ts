@@ -74,7 +74,7 @@ export class McpController {
       response
         .status(200)
         .type('html')
-        .send(helloPage(this.publicEndpoint(request), this.settings.MCP_AUTH_ENABLED));
+        .send(helloPage(this.publicEndpoint(request), this.auth.mode !== 'dev'));
       return;
     }
     sendJsonRpcError(response, 405, -32000, 'Method not allowed: this server has no GET stream', {
@@ -169,7 +169,21 @@ export class McpController {
       return await this.auth.authenticate(request);
     } catch (error) {
       const challenge = this.auth.challenge(error, request);
-      if (!challenge) throw error;
+      if (!challenge) {
+        // Not a credential problem: the metadata database (users, roles) is unreachable.
+        this.logger.error(
+          redactSecrets(
+            `Resolving the caller failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+        sendJsonRpcError(
+          response,
+          503,
+          -32603,
+          'Service temporarily unavailable; try again shortly',
+        );
+        return null;
+      }
       response
         .status(challenge.status)
         .set('WWW-Authenticate', challenge.wwwAuthenticate)
