@@ -132,8 +132,11 @@ export class ChartsRepository {
 }
 
 function toRecord(row: Record<string, unknown>): ChartRecord {
-  const text = (key: string) =>
-    row[key] === null || row[key] === undefined ? null : String(row[key]);
+  const text = (key: string): string | null => {
+    const value = row[key];
+    if (value === null || value === undefined) return null;
+    return typeof value === 'string' ? value : String(value as number);
+  };
   const integer = (key: string) =>
     row[key] === null || row[key] === undefined ? null : Number(row[key]);
   return {
