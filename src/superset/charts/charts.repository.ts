@@ -135,7 +135,7 @@ function toRecord(row: Record<string, unknown>): ChartRecord {
   const text = (key: string): string | null => {
     const value = row[key];
     if (value === null || value === undefined) return null;
-    return typeof value === 'string' ? value : String(value);
+    return typeof value === 'string' ? value : JSON.stringify(value);
   };
   const integer = (key: string) =>
     row[key] === null || row[key] === undefined ? null : Number(row[key]);
