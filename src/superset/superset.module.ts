@@ -1,11 +1,26 @@
 import { Module } from '@nestjs/common';
 
 import { ChartsRepository } from './charts/charts.repository.js';
+import { DashboardsRepository } from './dashboards/dashboards.repository.js';
+import { DatabasesRepository } from './databases/databases.repository.js';
+import { DatasetsRepository } from './datasets/datasets.repository.js';
 import { InstanceStatsRepository } from './instance/instance-stats.repository.js';
 import { SupersetUrls } from './superset-urls.service.js';
 
 @Module({
-  exports: [ChartsRepository, InstanceStatsRepository, SupersetUrls],
-  providers: [ChartsRepository, InstanceStatsRepository, SupersetUrls],
+  exports: [
+    ChartsRepository,
+    DatabasesRepository,
+    DatasetsRepository,
+    InstanceStatsRepository,
+    SupersetUrls,
+  ],
+  providers: [
+    ChartsRepository,
+    DatabasesRepository,
+    DatasetsRepository,
+    InstanceStatsRepository,
+    SupersetUrls,
+  ],
 })
 export class SupersetModule {}
