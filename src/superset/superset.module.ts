@@ -10,6 +10,7 @@ import { SupersetUrls } from './superset-urls.service.js';
 @Module({
   exports: [
     ChartsRepository,
+    DashboardsRepository,
     DatabasesRepository,
     DatasetsRepository,
     InstanceStatsRepository,
@@ -17,6 +18,7 @@ import { SupersetUrls } from './superset-urls.service.js';
   ],
   providers: [
     ChartsRepository,
+    DashboardsRepository,
     DatabasesRepository,
     DatasetsRepository,
     InstanceStatsRepository,
