@@ -1,0 +1,344 @@
+#!/usr/bin/env node
+// Page latency of the list and get tools as the metadata database grows: two temporary Postgres
+// metadata databases, the demo content plus SMALL and plus LARGE generated charts and dashboards
+// (owners, dataset perms, dashboard_slices links, so the access filters have real work), one built
+// service per database and user started side by side, every case measured alternately on both.
+// Measured twice in the same run: on Superset's schema as it ships, then again after adding the
+// indexes docs/PERFORMANCE.md suggests to both databases. Run by `npm run bench` (which builds
+// first); BENCH_LARGE / BENCH_ROUNDS / BENCH_USERS override the sizes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+import { loadDemoContent } from '../dist/demo/demo-loader.js';
+import { createExamplesDatabase } from '../dist/demo/examples-data.js';
+import { createMetadataSchema } from '../dist/demo/metadata-schema.js';
+import { postgresRunner } from '../dist/demo/sql-runner.js';
+import { createTemporaryPostgresDatabase } from '../dist/superset/database/temporary-postgres-database.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const SMALL = 10;
+const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const WARMUP = 5;
+const USERS = (process.env.BENCH_USERS ?? 'admin,alpha,sales').split(',');
+const CHARTS_PER_DASHBOARD = 3;
+
+/** Indexes Superset's own schema does not have, which the list and get queries can use. */
+const SUGGESTED_INDEXES = [
+  'CREATE INDEX bench_slices_changed_on ON slices (changed_on)',
+  'CREATE INDEX bench_slices_perm ON slices (perm)',
+  'CREATE INDEX bench_dashboards_changed_on ON dashboards (changed_on)',
+  'CREATE INDEX bench_dashboard_slices_slice_id ON dashboard_slices (slice_id)',
+  'CREATE INDEX bench_slice_user_slice_id ON slice_user (slice_id)',
+  'CREATE INDEX bench_dashboard_user_dashboard_id ON dashboard_user (dashboard_id)',
+];
+
+/** Adds `count` charts and `count` dashboards after the demo content, the way Superset stores them. */
+async function generateContent(client, count, summary) {
+  const creators = [summary.userIds.admin, summary.userIds.alpha, summary.userIds.owner];
+  const [{ first_chart: firstChart }] = (
+    await client.query('SELECT COALESCE(MAX(id), 0) + 1 AS first_chart FROM slices')
+  ).rows;
+  const [{ first_dashboard: firstDashboard }] = (
+    await client.query('SELECT COALESCE(MAX(id), 0) + 1 AS first_dashboard FROM dashboards')
+  ).rows;
+  await client.query('BEGIN');
+  await client.query(
+    `WITH datasets AS (
+       SELECT t.*, (ROW_NUMBER() OVER (ORDER BY t.id) - 1)::int AS k, (COUNT(*) OVER ())::int AS n
+       FROM tables t
+     )
+     INSERT INTO slices (created_on, changed_on, slice_name, datasource_type, datasource_name,
+       viz_type, params, created_by_fk, changed_by_fk, description, perm, datasource_id,
+       schema_perm, catalog_perm, uuid, last_saved_at, last_saved_by_fk, is_managed_externally)
+     SELECT stamp, stamp,
+       (ARRAY['Revenue', 'Sessions', 'Births', 'Energy', 'Orders'])[1 + g % 5] || ' chart ' || g,
+       'table', d.schema || '.' || d.table_name, viz, json_build_object('viz_type', viz,
+       'datasource', d.id || '__table', 'time_range', 'No filter', 'row_limit', 100)::text,
+       creator, creator, CASE WHEN g % 3 = 0 THEN 'Generated for the scale benchmark' END,
+       d.perm, d.id, d.schema_perm, d.catalog_perm, gen_random_uuid(), stamp, creator, false
+     FROM generate_series(1, $1::int) AS g
+     CROSS JOIN LATERAL (SELECT
+       LOCALTIMESTAMP - g * INTERVAL '1 minute' AS stamp,
+       (ARRAY['table', 'pie', 'big_number_total', 'echarts_timeseries_line'])[1 + (g / 5) % 4] AS viz,
+       ($2::int[])[1 + g % 3] AS creator) AS x
+     JOIN datasets d ON d.k = g % d.n`,
+    [count, creators],
+  );
+  await client.query(
+    'INSERT INTO slice_user (user_id, slice_id) SELECT created_by_fk, id FROM slices WHERE id >= $1',
+    [firstChart],
+  );
+  await client.query(
+    `INSERT INTO dashboards (created_on, changed_on, dashboard_title, position_json, created_by_fk,
+       changed_by_fk, css, description, slug, json_metadata, published, uuid, is_managed_externally)
+     SELECT stamp, stamp,
+       (ARRAY['Sales', 'Traffic', 'Births', 'Energy', 'Operations'])[1 + g % 5] || ' dashboard ' || g,
+       '{}', creator, creator, '', CASE WHEN g % 3 = 0 THEN 'Generated for the scale benchmark' END,
+       'generated-' || g,
+       '{"color_scheme": "supersetColors", "native_filter_configuration": [], "cross_filters_enabled": true}',
+       g % 4 <> 0, gen_random_uuid(), false
+     FROM generate_series(1, $1::int) AS g
+     CROSS JOIN LATERAL (SELECT LOCALTIMESTAMP - g * INTERVAL '1 minute' AS stamp,
+       ($2::int[])[1 + g % 3] AS creator) AS x`,
+    [count, creators],
+  );
+  await client.query(
+    'INSERT INTO dashboard_user (user_id, dashboard_id) SELECT created_by_fk, id FROM dashboards WHERE id >= $1',
+    [firstDashboard],
+  );
+  await client.query(
+    `INSERT INTO dashboard_slices (dashboard_id, slice_id)
+     SELECT d.id, $3::int + ((d.id - $2::int) * $4::int + j) % $1::int
+     FROM dashboards d CROSS JOIN generate_series(0, $4::int - 1) AS j
+     WHERE d.id >= $2`,
+    [count, firstDashboard, firstChart, CHARTS_PER_DASHBOARD],
+  );
+  await client.query(
+    `UPDATE dashboards d SET position_json = (
+       jsonb_build_object(
+         'DASHBOARD_VERSION_KEY', 'v2',
+         'ROOT_ID', jsonb_build_object('type', 'ROOT', 'id', 'ROOT_ID', 'children', jsonb_build_array('GRID_ID')),
+         'GRID_ID', jsonb_build_object('type', 'GRID', 'id', 'GRID_ID', 'children', jsonb_build_array('ROW-1'),
+           'parents', jsonb_build_array('ROOT_ID')),
+         'ROW-1', jsonb_build_object('type', 'ROW', 'id', 'ROW-1', 'children', c.children,
+           'parents', jsonb_build_array('ROOT_ID', 'GRID_ID'),
+           'meta', jsonb_build_object('background', 'BACKGROUND_TRANSPARENT'))
+       ) || c.components)::text
+     FROM (
+       SELECT ds.dashboard_id,
+         jsonb_agg('CHART-' || ds.slice_id ORDER BY ds.slice_id) AS children,
+         jsonb_object_agg('CHART-' || ds.slice_id, jsonb_build_object('type', 'CHART',
+           'id', 'CHART-' || ds.slice_id, 'children', '[]'::jsonb,
+           'parents', jsonb_build_array('ROOT_ID', 'GRID_ID', 'ROW-1'),
+           'meta', jsonb_build_object('chartId', ds.slice_id, 'width', 4, 'height', 50,
+             'sliceName', s.slice_name, 'uuid', s.uuid))) AS components
+       FROM dashboard_slices ds JOIN slices s ON s.id = ds.slice_id
+       WHERE ds.dashboard_id >= $1
+       GROUP BY ds.dashboard_id
+     ) c
+     WHERE d.id = c.dashboard_id`,
+    [firstDashboard],
+  );
+  await client.query('COMMIT');
+  // What autovacuum does to a real metadata database: statistics and the visibility map.
+  await client.query('VACUUM ANALYZE');
+}
+
+async function addSuggestedIndexes(client) {
+  for (const statement of SUGGESTED_INDEXES) await client.query(statement);
+  await client.query('VACUUM ANALYZE');
+}
+
+async function createMetadataDatabase(count, examplesUri, created) {
+  const database = await createTemporaryPostgresDatabase();
+  created.push(database);
+  const run = postgresRunner(database.client);
+  await createMetadataSchema(run, 'postgres');
+  const summary = await loadDemoContent(run, 'postgres', { examplesUri });
+  await generateContent(database.client, count, summary);
+  const [counts] = (
+    await database.client.query(
+      'SELECT (SELECT COUNT(*) FROM slices)::int AS charts, (SELECT COUNT(*) FROM dashboards)::int AS dashboards',
+    )
+  ).rows;
+  return { counts, database, summary };
+}
+
+async function startService(uri, username) {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run', '--port', '0'], {
+    env: {
+      HOME: process.env.HOME,
+      MCP_DEV_USERNAME: username,
+      NO_COLOR: '1',
+      PATH: process.env.PATH,
+      SQLALCHEMY_DATABASE_URI: uri,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolveUrl, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /(?:MCP endpoint:|Serving MCP at) (http:\/\/\S+\/mcp)/.exec(output);
+      if (match) resolveUrl(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
+  });
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  const tools = new Set((await client.listTools()).tools.map((tool) => tool.name));
+  return {
+    call: async (name, request) => {
+      const result = await client.callTool({ arguments: { request }, name });
+      const json = JSON.parse(result.content[0].text);
+      if (result.isError || json.error_type) {
+        throw new Error(`${name} ${JSON.stringify(request)}: ${result.content[0].text}`);
+      }
+      return json;
+    },
+    stop: async () => {
+      await client.close();
+      child.kill('SIGTERM');
+    },
+    tools,
+  };
+}
+
+const percentile = (sorted, fraction) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+
+/** Times one request on both services, alternating, so drift hits both sides alike. */
+async function measurePair(small, large, name, smallRequest, largeRequest) {
+  for (let i = 0; i < WARMUP; i++) {
+    await small.call(name, smallRequest);
+    await large.call(name, largeRequest);
+  }
+  const samples = { large: [], small: [] };
+  const results = {};
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [side, service, request] of [
+      ['small', small, smallRequest],
+      ['large', large, largeRequest],
+    ]) {
+      const start = process.hrtime.bigint();
+      results[side] = await service.call(name, request);
+      samples[side].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const summary = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) };
+  };
+  return { large: summary(samples.large), results, small: summary(samples.small) };
+}
+
+/** The cases of one user: what is asked of the small and of the large database. */
+async function casesFor(small, large) {
+  const cases = [];
+  const middle = async (service, tool) => {
+    const first = await service.call(tool, { page_size: 10 });
+    return Math.max(1, Math.ceil(first.total_pages / 2));
+  };
+  const visibleId = async (service, tool, items) => {
+    const first = await service.call(tool, { page: await middle(service, tool), page_size: 10 });
+    return first[items][0]?.id;
+  };
+  if (small.tools.has('list_charts')) {
+    const smallMiddle = await middle(small, 'list_charts');
+    const largeMiddle = await middle(large, 'list_charts');
+    cases.push(
+      ['list_charts', 'first page', {}, {}],
+      ['list_charts', 'middle page', { page: smallMiddle }, { page: largeMiddle }],
+      ['list_charts', 'search', { search: 'revenue' }, { search: 'revenue' }],
+      ...[[{ col: 'viz_type', opr: 'eq', value: 'pie' }]].map((filters) => [
+        'list_charts',
+        'filter viz_type eq',
+        { filters },
+        { filters },
+      ]),
+    );
+    const smallId = await visibleId(small, 'list_charts', 'charts');
+    const largeId = await visibleId(large, 'list_charts', 'charts');
+    if (smallId && largeId) {
+      cases.push(['get_chart_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
+    }
+  }
+  if (small.tools.has('list_dashboards')) {
+    const smallMiddle = await middle(small, 'list_dashboards');
+    const largeMiddle = await middle(large, 'list_dashboards');
+    const filters = [{ col: 'dashboard_title', opr: 'sw', value: 'Sales' }];
+    cases.push(
+      ['list_dashboards', 'first page', {}, {}],
+      ['list_dashboards', 'middle page', { page: smallMiddle }, { page: largeMiddle }],
+      ['list_dashboards', 'search', { search: 'sales' }, { search: 'sales' }],
+      ['list_dashboards', 'filter dashboard_title sw', { filters }, { filters }],
+    );
+    const smallId = await visibleId(small, 'list_dashboards', 'dashboards');
+    const largeId = await visibleId(large, 'list_dashboards', 'dashboards');
+    if (smallId && largeId && small.tools.has('get_dashboard_info')) {
+      cases.push(['get_dashboard_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
+    }
+  }
+  return cases;
+}
+
+const format = (ms) => ms.toFixed(1);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Every case for every user, one pair of services (small, large) per user. */
+async function measureAll(small, large) {
+  const rows = [];
+  for (const user of USERS) {
+    const services = await Promise.all([
+      startService(small.database.uri, user),
+      startService(large.database.uri, user),
+    ]);
+    try {
+      for (const [tool, label, smallRequest, largeRequest] of await casesFor(...services)) {
+        const pair = await measurePair(...services, tool, smallRequest, largeRequest);
+        rows.push({ label, pair, ratio: pair.large.p50 / pair.small.p50, tool, user });
+      }
+    } finally {
+      await Promise.all(services.map((service) => service.stop()));
+    }
+  }
+  return rows;
+}
+
+function printTable(title, rows) {
+  console.log(`\n## ${title}`);
+  console.log(
+    '| user | tool | case | visible small | visible large | small p50 ms | large p50 ms | large p90 ms | ratio |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const { label, pair, ratio, tool, user } of rows) {
+    const visible = (result) => result.total_count ?? '-';
+    console.log(
+      `| ${user} | ${tool} | ${label} | ${visible(pair.results.small)} | ${visible(pair.results.large)} | ` +
+        `${format(pair.small.p50)} | ${format(pair.large.p50)} | ${format(pair.large.p90)} | ` +
+        `${ratio.toFixed(2)} |`,
+    );
+  }
+  const ratios = rows.map((row) => row.ratio);
+  console.log(
+    `\nratio large/small: median ${median(ratios).toFixed(2)}, ` +
+      `max ${Math.max(...ratios).toFixed(2)} over ${rows.length} cases`,
+  );
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'smcp-bench-scale-'));
+const databases = [];
+try {
+  const examplesFile = join(dataDir, 'examples.db');
+  createExamplesDatabase(examplesFile);
+  const examplesUri = `sqlite:///${examplesFile}`;
+  const started = Date.now();
+  const [small, large] = await Promise.all(
+    [SMALL, LARGE].map((count) => createMetadataDatabase(count, examplesUri, databases)),
+  );
+  console.log(
+    `metadata databases: small ${small.counts.charts} charts / ${small.counts.dashboards} dashboards, ` +
+      `large ${large.counts.charts} charts / ${large.counts.dashboards} dashboards ` +
+      `(built in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `${ROUNDS} calls per case and side after ${WARMUP} warm-up, small and large alternating; ` +
+      `Node ${process.versions.node}; ratio = large p50 / small p50`,
+  );
+
+  printTable("Superset's schema as shipped", await measureAll(small, large));
+  await Promise.all([small, large].map(({ database }) => addSuggestedIndexes(database.client)));
+  printTable('With the suggested indexes', await measureAll(small, large));
+} finally {
+  await Promise.all(databases.map((database) => database.drop()));
+  rmSync(dataDir, { force: true, recursive: true });
+}
