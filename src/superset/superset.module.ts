@@ -4,11 +4,13 @@ import { ChartsRepository } from './charts/charts.repository.js';
 import { DashboardsRepository } from './dashboards/dashboards.repository.js';
 import { DatabasesRepository } from './databases/databases.repository.js';
 import { DatasetsRepository } from './datasets/datasets.repository.js';
+import { AccessibleContentRepository } from './instance/accessible-content.repository.js';
 import { InstanceStatsRepository } from './instance/instance-stats.repository.js';
 import { SupersetUrls } from './superset-urls.service.js';
 
 @Module({
   exports: [
+    AccessibleContentRepository,
     ChartsRepository,
     DashboardsRepository,
     DatabasesRepository,
@@ -17,6 +19,7 @@ import { SupersetUrls } from './superset-urls.service.js';
     SupersetUrls,
   ],
   providers: [
+    AccessibleContentRepository,
     ChartsRepository,
     DashboardsRepository,
     DatabasesRepository,

@@ -9,6 +9,10 @@ import { DatabasesTools } from './databases/databases.tool.js';
 import { DatasetsTools } from './datasets/datasets.tool.js';
 import { ModelLister } from './listing/model-lister.service.js';
 import { McpFeatureRegistry } from './mcp-feature.registry.js';
+import { CallerReach } from './system/caller-reach.service.js';
+import { SchemaTools } from './system/schema.tool.js';
+import { SystemPrompts } from './system/system.prompt.js';
+import { SystemResources } from './system/system.resource.js';
 import { SystemTools } from './system/system.tool.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { ToolRegistry } from './tool-registry.service.js';
@@ -17,12 +21,16 @@ import { ToolRegistry } from './tool-registry.service.js';
   exports: [McpFeatureRegistry, ToolExecutor, ToolRegistry],
   imports: [DiscoveryModule, SupersetModule, UsersModule],
   providers: [
+    CallerReach,
     ChartsTools,
     DashboardsTools,
     DatabasesTools,
     DatasetsTools,
     McpFeatureRegistry,
     ModelLister,
+    SchemaTools,
+    SystemPrompts,
+    SystemResources,
     SystemTools,
     ToolExecutor,
     ToolRegistry,

@@ -163,7 +163,8 @@ export class InstanceStatsRepository {
   }
 }
 
-function backendOf(uri: string): string {
+/** The backend of a SQLAlchemy URI: its scheme without the driver (`postgresql+psycopg2` → `postgresql`). */
+export function backendOf(uri: string): string {
   const scheme = /^([a-z0-9+._-]+):/i.exec(uri)?.[1] ?? 'unknown';
   const backend = scheme.split('+')[0].toLowerCase();
   return backend === 'postgres' ? 'postgresql' : backend;

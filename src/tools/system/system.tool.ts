@@ -8,6 +8,7 @@ import { InstanceStatsRepository } from '../../superset/instance/instance-stats.
 import { RolePermissionsRepository } from '../../users/role-permissions.repository.js';
 import type { ToolCall } from '../tool-call.js';
 import { Tool } from '../tool.decorator.js';
+import { CallerReach } from './caller-reach.service.js';
 
 const EmptyRequest = z.strictObject({});
 
@@ -21,6 +22,7 @@ export class SystemTools {
   constructor(
     private readonly stats: InstanceStatsRepository,
     private readonly permissions: RolePermissionsRepository,
+    private readonly reach: CallerReach,
   ) {}
 
   @Tool({
@@ -55,8 +57,11 @@ export class SystemTools {
   @Tool({
     description:
       'Get an overview of this Superset instance: how many dashboards, charts, datasets, ' +
-      'databases and users it has, recent activity, which database engines are connected, and ' +
-      'who you are (your Superset user and roles). Call it first. Takes an empty request.',
+      'databases and users it has, recent activity, which database engines are connected, who ' +
+      'you are (your Superset user and roles) and what you can reach: accessible_summary counts ' +
+      'the dashboards, charts, datasets and databases you may see (null where your roles ' +
+      'cannot read that kind), data_access lists your data grants. Call it first. Takes an ' +
+      'empty request.',
     input: z.strictObject({ request: EmptyRequest.optional() }),
     name: 'get_instance_info',
     readOnly: true,
@@ -66,21 +71,25 @@ export class SystemTools {
   async getInstanceInfo(_args: unknown, call: ToolCall): Promise<Record<string, unknown>> {
     const now = new Date();
     const user = call.caller.user;
-    const [counts, recent, dashboards, backends, topCreators, topTags, menus] = await Promise.all([
-      this.stats.counts(),
-      this.stats.recent(now),
-      this.stats.dashboards(),
-      this.stats.databaseBackends(),
-      this.stats.topCreators(TOP_LIST_SIZE),
-      this.stats.topTags(TOP_LIST_SIZE),
-      this.permissions.viewMenusWith(
-        'menu_access',
-        user.roles.map((role) => role.id),
-      ),
-    ]);
+    const access = await this.reach.access(call.caller);
+    const [counts, recent, dashboards, backends, topCreators, topTags, menus, accessible] =
+      await Promise.all([
+        this.stats.counts(),
+        this.stats.recent(now),
+        this.stats.dashboards(),
+        this.stats.databaseBackends(),
+        this.stats.topCreators(TOP_LIST_SIZE),
+        this.stats.topTags(TOP_LIST_SIZE),
+        this.permissions.viewMenusWith(
+          'menu_access',
+          user.roles.map((role) => role.id),
+        ),
+        this.reach.summary(access),
+      ]);
     const byType: Record<string, number> = {};
     for (const backend of backends) byType[backend] = (byType[backend] ?? 0) + 1;
     return {
+      accessible_summary: accessible,
       current_user: {
         active: user.active,
         email: user.email,
@@ -97,6 +106,7 @@ export class SystemTools {
         with_charts: dashboards.withCharts,
         without_charts: dashboards.withoutCharts,
       },
+      data_access: this.reach.dataAccess(access),
       database_breakdown: { by_type: byType },
       feature_availability: { accessible_menus: menus },
       instance_summary: {

@@ -1,0 +1,89 @@
+import { CHART_LIST } from '../charts/chart-list.columns.js';
+import { DASHBOARD_LIST } from '../dashboards/dashboard-list.columns.js';
+import { DATABASE_LIST } from '../databases/database-list.columns.js';
+import { DATASET_LIST } from '../datasets/dataset-list.columns.js';
+import {
+  FILTER_OPERATORS,
+  type FilterColumn,
+  type FilterOperator,
+  type ListSpec,
+} from '../listing/list-spec.js';
+
+export const MODEL_TYPES = ['chart', 'dataset', 'dashboard', 'database'] as const;
+
+export type ModelType = (typeof MODEL_TYPES)[number];
+
+/** The list specs `get_schema` describes: the same objects the list tools run on. */
+export const MODEL_LIST_SPECS: Readonly<Record<ModelType, ListSpec>> = {
+  chart: CHART_LIST,
+  dashboard: DASHBOARD_LIST,
+  database: DATABASE_LIST,
+  dataset: DATASET_LIST,
+};
+
+/** What `get_schema` and `superset://schema/{model_type}` return for one model type. */
+export interface ModelSchema {
+  readonly model_type: ModelType;
+  readonly select_columns: readonly { name: string; description: string; type: string }[];
+  readonly all_column_names: readonly string[];
+  readonly default_columns: readonly string[];
+  readonly filter_columns: Readonly<
+    Record<string, { type: string; description: string; operators: readonly FilterOperator[] }>
+  >;
+  readonly sortable_columns: readonly string[];
+  readonly search_columns: readonly string[];
+  readonly default_sort: string;
+  readonly default_sort_direction: 'asc' | 'desc';
+}
+
+const TEXT_ONLY_OPERATORS = new Set<FilterOperator>(['sw', 'ew', 'ct', 'like', 'ilike']);
+const BOOLEAN_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'is_null', 'is_not_null'];
+
+/** The schema of one model type, derived from the list spec its list tool runs on. */
+export function modelSchema(modelType: ModelType): ModelSchema {
+  return schemaOf(modelType, MODEL_LIST_SPECS[modelType]);
+}
+
+export function schemaOf(modelType: ModelType, spec: ListSpec): ModelSchema {
+  return {
+    all_column_names: Object.keys(spec.columns),
+    default_columns: [...spec.defaultColumns],
+    default_sort: spec.defaultOrder.column,
+    default_sort_direction: spec.defaultOrder.direction,
+    filter_columns: Object.fromEntries(
+      Object.entries(spec.filterColumns).map(([name, column]) => [
+        name,
+        { description: column.description, operators: filterOperators(column), type: column.kind },
+      ]),
+    ),
+    model_type: modelType,
+    search_columns: searchColumnNames(spec),
+    select_columns: Object.entries(spec.columns).map(([name, column]) => ({
+      description: column.description,
+      name,
+      type: column.type,
+    })),
+    sortable_columns: Object.keys(spec.sortColumns),
+  };
+}
+
+/**
+ * Operators that make sense for a filter column: the column's own list, else by value type
+ * (pattern operators only on text, comparisons not on booleans).
+ */
+export function filterOperators(column: FilterColumn): readonly FilterOperator[] {
+  if (column.operators) return column.operators;
+  switch (column.kind) {
+    case 'string':
+      return FILTER_OPERATORS;
+    case 'boolean':
+      return BOOLEAN_OPERATORS;
+    default:
+      return FILTER_OPERATORS.filter((operator) => !TEXT_ONLY_OPERATORS.has(operator));
+  }
+}
+
+/** Column names behind the spec's search expressions (`s.slice_name` → `slice_name`). */
+export function searchColumnNames(spec: ListSpec): string[] {
+  return spec.searchColumns.map((sql) => /^\w+\.(\w+)$/.exec(sql.trim())?.[1] ?? sql);
+}
