@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadDemoContent } from '../src/demo/demo-loader.js';
@@ -10,7 +11,7 @@ import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
 } from '../src/superset/database/temporary-postgres-database.js';
-import { connectClient, toolJson } from './support/mcp-client.js';
+import { connectClient, postJson, toolJson } from './support/mcp-client.js';
 import {
   startServiceProcess,
   temporaryDataDir,
@@ -62,6 +63,38 @@ describe.each<MetadataSchemaVersion>(['current', 'legacy4'])(
       } finally {
         await mcp.close();
       }
+    });
+
+    it('answers with a clear error while the metadata database is down, and recovers', async () => {
+      const admin = new Client({ database: 'postgres', host: '127.0.0.1', user: 'postgres' });
+      await admin.connect();
+      const call = () =>
+        postJson(service.url, {
+          id: 1,
+          jsonrpc: '2.0',
+          method: 'tools/call',
+          params: { arguments: {}, name: 'health_check' },
+        });
+      try {
+        await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS false`);
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'superset-mcp'",
+          [database.name],
+        );
+        const down = await call();
+        expect(down.status).toBe(503);
+        expect(down.json.error.message).toMatch(/temporarily unavailable/);
+        expect(down.text).not.toMatch(/password|postgres:\/\//i);
+        const ready = await fetch(`${service.origin}/ready`);
+        expect(ready.status).toBe(503);
+      } finally {
+        await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS true`);
+        await admin.end();
+      }
+      const up = await call();
+      expect(up.status).toBe(200);
+      expect(JSON.parse(up.json.result.content[0].text).status).toBe('healthy');
+      expect(service.child.exitCode).toBeNull();
     });
   },
 );
