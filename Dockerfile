@@ -8,6 +8,10 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+# better-sqlite3 <= 12 derives from node::ObjectWrap, whose destructor in Node >= 24.19 headers can
+# abort the process during garbage collection (nodejs/node#65446). Build the addon against the last
+# Node 24 headers without that hook; the ABI is the same, so it loads on every Node 24.
+RUN npm rebuild better-sqlite3 --build-from-source --target=24.18.1
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 RUN npm run build \

@@ -29,12 +29,13 @@ function compareVersions(left, right) {
   return 0;
 }
 
-/** The newest `node-<major>.x.y/bin/node` already extracted in the cache, or null. */
-function cachedBinary(cacheDir, major) {
+/** The newest `node-<major>.x.y/bin/node` (or exactly `exact`) already in the cache, or null. */
+function cachedBinary(cacheDir, major, exact = null) {
   if (!existsSync(cacheDir)) return null;
   const versions = readdirSync(cacheDir)
     .map((name) => /^node-(\d+\.\d+\.\d+)$/.exec(name)?.[1])
     .filter((version) => version && Number(version.split('.')[0]) === major)
+    .filter((version) => exact === null || version === exact)
     .filter((version) => existsSync(join(cacheDir, `node-${version}`, 'bin', 'node')))
     .sort(compareVersions);
   const newest = versions.at(-1);
@@ -94,7 +95,8 @@ async function download(cacheDir, major) {
  * holds the matching `include/node` headers.
  */
 export async function nodeRuntime(major) {
-  const wanted = Number(major);
+  const exact = /^\d+\.\d+\.\d+$/.test(String(major)) ? String(major) : null;
+  const wanted = Number(exact ? exact.split('.')[0] : major);
   if (!Number.isInteger(wanted) || wanted <= 0) {
     throw new Error(`not a Node major version: ${major}`);
   }
@@ -105,7 +107,8 @@ export async function nodeRuntime(major) {
     );
   }
   const cacheDir = runtimeCacheDir();
-  const binary = cachedBinary(cacheDir, wanted) ?? (await download(cacheDir, wanted));
+  const binary =
+    cachedBinary(cacheDir, wanted, exact) ?? (await download(cacheDir, exact ?? wanted));
   try {
     const { stdout } = await run(binary, ['--version']);
     if (!stdout.startsWith(`v${wanted}.`)) {

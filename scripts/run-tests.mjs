@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -198,14 +198,41 @@ async function sqliteLoadError(nodeBinary, runtimeRoot) {
  * those headers crashes the service at some GC; the e2e suite meets that only by chance, so this
  * checks the cause: the headers it was built with and the addon's sources.
  */
-function objectWrapAbortHazard(nodeBinary, runtimeRoot) {
-  const header = join(dirname(dirname(nodeBinary)), 'include', 'node', 'node_object_wrap.h');
-  const sources = join(runtimeRoot, 'node_modules', 'better-sqlite3', 'src');
-  const hookedObjectWrap = readFileSync(header, 'utf8').includes('RemoveEnvironmentCleanupHook');
-  const derivesObjectWrap = readdirSync(sources, { recursive: true })
+function objectWrapAbortHazard(nodeDir, runtimeRoot) {
+  return (
+    hooksObjectWrap(nodeDir) &&
+    derivesObjectWrap(join(runtimeRoot, 'node_modules', 'better-sqlite3'))
+  );
+}
+
+function hooksObjectWrap(nodeDir) {
+  const header = join(nodeDir, 'include', 'node', 'node_object_wrap.h');
+  return readFileSync(header, 'utf8').includes('RemoveEnvironmentCleanupHook');
+}
+
+function derivesObjectWrap(sqlitePackage) {
+  const sources = join(sqlitePackage, 'src');
+  return readdirSync(sources, { recursive: true })
     .filter((file) => /\.(?:cpp|hpp|cc|h)$/.test(file))
     .some((file) => readFileSync(join(sources, file), 'utf8').includes('public node::ObjectWrap'));
-  return hookedObjectWrap && derivesObjectWrap;
+}
+
+/**
+ * The last release of each major whose `node::ObjectWrap` has no cleanup hook. The ABI is the
+ * same across a major, so an addon built against these headers loads on the newest release and
+ * does not carry the aborting destructor (the workaround given in nodejs/node#65446).
+ */
+const LAST_HEADERS_WITHOUT_OBJECTWRAP_HOOK = { 24: '24.18.1' };
+
+/** The Node tree whose headers better-sqlite3 is compiled against for `nodeBinary`. */
+async function headersFor(nodeBinary, sqlitePackage) {
+  const own = dirname(dirname(nodeBinary));
+  if (!hooksObjectWrap(own) || !derivesObjectWrap(sqlitePackage)) return own;
+  const { version } = await describeNode(nodeBinary);
+  const safe = LAST_HEADERS_WITHOUT_OBJECTWRAP_HOOK[Number(version.replace(/^v/, '').split('.')[0])];
+  if (!safe) return own;
+  const { nodeRuntime } = await import('./node-runtime.mjs');
+  return dirname(dirname(await nodeRuntime(safe)));
 }
 
 /** npm's own node-gyp: npm sets npm_execpath under `npm test`; otherwise find npm on PATH. */
@@ -230,18 +257,22 @@ function nodeGypScript() {
  */
 async function installSqliteFor(nodeBinary, runtimeRoot, cacheDir) {
   const node = await describeNode(nodeBinary);
-  if ((await sqliteLoadError(nodeBinary, runtimeRoot)) === null) {
-    process.stdout.write(`better-sqlite3 already loads on Node ${node.version}\n`);
-    return;
-  }
   const source = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
+  const nodeDir = await headersFor(nodeBinary, source);
+  const marker = join(runtimeRoot, '.better-sqlite3-headers');
+  const builtWith = existsSync(marker) ? readFileSync(marker, 'utf8') : null;
+  if (builtWith === nodeDir && (await sqliteLoadError(nodeBinary, runtimeRoot)) === null) {
+    process.stdout.write(`better-sqlite3 already loads on Node ${node.version}\n`);
+    return nodeDir;
+  }
   const target = join(runtimeRoot, 'node_modules', 'better-sqlite3');
   const { version: sqliteVersion } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+  const headersVersion = basename(nodeDir).replace(/^node-/, '');
   const cachedAddon = join(
     cacheDir,
     'better-sqlite3',
     sqliteVersion,
-    `node-${node.version}-abi${node.modules}-${process.platform}-${process.arch}`,
+    `node-${node.version}-abi${node.modules}-headers-${headersVersion}-${process.platform}-${process.arch}`,
     'better_sqlite3.node',
   );
   const builtAddon = join(target, 'build', 'Release', 'better_sqlite3.node');
@@ -260,13 +291,12 @@ async function installSqliteFor(nodeBinary, runtimeRoot, cacheDir) {
       process.stdout.write(
         `better-sqlite3 ${sqliteVersion} for Node ${node.version}: cached build\n`,
       );
-      return;
+      return nodeDir;
     }
     process.stdout.write(`cached better-sqlite3 build does not load (${loadError}); rebuilding\n`);
     rmSync(join(target, 'build'), { recursive: true, force: true });
   }
 
-  const nodeDir = dirname(dirname(nodeBinary));
   process.stdout.write(
     `compiling better-sqlite3 ${sqliteVersion} for Node ${node.version} (headers ${nodeDir}/include/node)\n`,
   );
@@ -300,6 +330,7 @@ async function installSqliteFor(nodeBinary, runtimeRoot, cacheDir) {
   process.stdout.write(
     `compiled in ${secondsSince(startedAt).toFixed(0)} s; cached at ${cachedAddon}\n`,
   );
+  return nodeDir;
 }
 
 /**
@@ -328,7 +359,8 @@ export async function prepareRuntimeRoot(major, nodeBinary, cacheDir) {
     if (code !== 0) throw new Error(`cp -al node_modules failed: ${text.trim()}`);
     writeFileSync(lockStamp, `${lockHash}\n`);
   }
-  await installSqliteFor(nodeBinary, runtimeRoot, cacheDir);
+  const nodeDir = await installSqliteFor(nodeBinary, runtimeRoot, cacheDir);
+  writeFileSync(join(runtimeRoot, '.better-sqlite3-headers'), nodeDir);
   return runtimeRoot;
 }
 
@@ -349,7 +381,10 @@ async function runServiceNodeE2e(major, reportFile, distBuilt) {
     nodeBinary = await nodeRuntime(major);
     runtimeRoot = await prepareRuntimeRoot(major, nodeBinary, runtimeCacheDir());
     ({ version } = await describeNode(nodeBinary));
-    hazard = objectWrapAbortHazard(nodeBinary, runtimeRoot);
+    hazard = objectWrapAbortHazard(
+      readFileSync(join(runtimeRoot, '.better-sqlite3-headers'), 'utf8'),
+      runtimeRoot,
+    );
   } catch (error) {
     process.stderr.write(`${error.stack ?? error}\n`);
     record(prepareName, {
