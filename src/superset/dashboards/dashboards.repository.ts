@@ -225,9 +225,9 @@ export class DashboardsRepository {
   }
 
   /**
-   * The prefilter keeps titles holding the identifier's letters and digits in order (a slugified
-   * title only ever drops characters from the title), so the exact comparison runs on few rows.
-   * Non-ASCII characters match any one character: SQLite's LOWER only folds ASCII.
+   * The prefilter keeps titles holding the slug's letters and digits in order (slugifying only
+   * drops characters and turns separators into dashes), so the exact comparison runs on few rows.
+   * A non-ASCII letter matches any one character: SQLite's LOWER only folds ASCII.
    */
   private async findIdBySlugifiedTitle(
     identifier: string,
@@ -236,13 +236,13 @@ export class DashboardsRepository {
     const wanted = slugifyTitle(identifier);
     const characters = [...wanted.replaceAll('-', '')];
     if (characters.length === 0) return null;
-    const pattern = `%${characters.map((char) => (/^[\x20-\x7e]$/.test(char) ? escapeLike(char) : '_')).join('%')}%`;
+    const pattern = `%${characters.map((char) => (char.charCodeAt(0) < 128 ? char : '_')).join('%')}%`;
     const query = this.dataSource
       .createQueryBuilder()
       .select('d.id', 'id')
       .addSelect('d.dashboard_title', 'dashboard_title')
       .from('dashboards', 'd')
-      .where("LOWER(d.dashboard_title) LIKE :pattern ESCAPE '\\'", { pattern });
+      .where('LOWER(d.dashboard_title) LIKE :pattern', { pattern });
     filter(query, 'd');
     const rows = await query
       .orderBy('d.id', 'ASC')
@@ -293,10 +293,6 @@ export class DashboardsRepository {
 
 function datasourceNameSql(chartAlias: string): string {
   return `(SELECT CASE WHEN t.schema IS NULL OR t.schema = '' THEN t.table_name ELSE t.schema || '.' || t.table_name END FROM tables t WHERE t.id = ${chartAlias}.datasource_id)`;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 function text(row: Record<string, unknown>, key: string): string | null {
