@@ -167,7 +167,7 @@ export class SystemPrompts {
         ? `Choose the chart type for the question; for ${args.business_goal} good choices are ${examples
             .map((example) => `${example.name} (${example.viz_type}: ${example.use_for})`)
             .join('; ')}.`
-        : `Build ${articleFor(examples[0].name)} ${examples[0].name} (${examples[0].viz_type}): it is for ${examples[0].use_for} and needs ${examples[0].needs}. If the data does not fit it, say so and suggest a better type.`;
+        : `Build ${articleFor(examples[0].name)} ${examples[0].name} (${examples[0].viz_type}). Use it for ${examples[0].use_for}. It needs ${examples[0].needs}. If the data does not fit it, say so and suggest a better type.`;
     const steps: GuidanceLine[] = [
       {
         text: 'Ask me what the chart should answer (metric, breakdown, time range, filters) unless I already said.',
