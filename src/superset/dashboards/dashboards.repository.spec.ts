@@ -1,6 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { MetadataSchemaVersion } from '../../demo/metadata-schema.js';
 import type { MetadataDialect } from '../database/metadata-dialect.js';
 import { MetadataDatabaseModule } from '../database/metadata-database.module.js';
 import {
@@ -22,7 +23,11 @@ describe(slugifyTitle.name, () => {
 });
 
 describe(DashboardsRepository.name, () => {
-  describe.each(['sqlite', 'postgres'] as const)('on %s', (dialect: MetadataDialect) => {
+  describe.each([
+    ['sqlite', 'current'],
+    ['postgres', 'current'],
+    ['sqlite', 'legacy4'],
+  ] as const)('on %s (%s schema)', (dialect: MetadataDialect, version: MetadataSchemaVersion) => {
     let database: MetadataTestDatabase;
     let moduleRef: TestingModule;
     let repository: DashboardsRepository;
@@ -30,7 +35,7 @@ describe(DashboardsRepository.name, () => {
     const everything = () => undefined;
 
     beforeAll(async () => {
-      database = await createMetadataTestDatabase(dialect);
+      database = await createMetadataTestDatabase(dialect, { version });
       const now = timestampToDb(new Date());
       for (const [title, slug] of [
         ['Café Übersicht', null],
