@@ -41,6 +41,26 @@ describe(SecurityService.name, () => {
       summary.userIds.gamma,
       summary.roleIds.dashboard_viewers,
     );
+    // dbuser reaches the whole examples database through database_access.
+    const role = db.prepare("INSERT INTO ab_role (name) VALUES ('examples_database')").run();
+    db.prepare(
+      `INSERT INTO ab_permission_view_role (permission_view_id, role_id)
+       SELECT pv.id, ? FROM ab_permission_view pv
+       JOIN ab_permission p ON p.id = pv.permission_id
+       WHERE p.name = 'database_access'`,
+    ).run(role.lastInsertRowid);
+    const user = db
+      .prepare(
+        `INSERT INTO ab_user (first_name, last_name, username, email, active, created_on, changed_on)
+         VALUES ('Dana', 'Base', 'dbuser', 'dbuser@example.com', 1, '2025-01-01 00:00:00.000000', '2025-01-01 00:00:00.000000')`,
+      )
+      .run();
+    for (const roleId of [summary.roleIds.Gamma, role.lastInsertRowid]) {
+      db.prepare('INSERT INTO ab_user_role (user_id, role_id) VALUES (?, ?)').run(
+        user.lastInsertRowid,
+        roleId,
+      );
+    }
     db.close();
   });
 
@@ -139,6 +159,19 @@ describe(SecurityService.name, () => {
       },
     );
 
+    it('opens a whole database through database_access', async () => {
+      const user = await visible('dbuser');
+      expect(user.access.databaseIds).toEqual([summary.databaseId]);
+      expect(user.datasets).toHaveLength(Object.keys(summary.datasetIds).length);
+      expect(user.charts).toHaveLength(Object.keys(summary.chartIds).length);
+      expect(user.databases).toEqual([summary.databaseId]);
+      expect(user.dashboards).toEqual(
+        dashboardRbac
+          ? [dashboard('Sales Overview')]
+          : [dashboard('Sales Overview'), dashboard('Web Analytics')].sort((a, b) => a - b),
+      );
+    });
+
     it('shows an owner their unpublished dashboard and nothing else', async () => {
       const owner = await visible('owner');
       expect(owner.dashboards).toEqual([dashboard('Births Draft')]);
@@ -150,6 +183,24 @@ describe(SecurityService.name, () => {
       expect(nobody.access.can('can_read', 'Dashboard')).toBe(false);
       expect(nobody).toMatchObject({ charts: [], dashboards: [], databases: [], datasets: [] });
     });
+
+    it.each(['admin', 'alpha', 'gamma', 'sales', 'grace', 'owner', 'nobody', 'dbuser'])(
+      'lets %s read by key exactly the dashboards it lists',
+      async (username) => {
+        const { access, dashboards } = await visible(username);
+        const readable: number[] = [];
+        for (const id of Object.values(summary.dashboardIds)) {
+          const query = dataSource
+            .createQueryBuilder()
+            .select('t.id', 'id')
+            .from('dashboards', 't')
+            .where('t.id = :id', { id });
+          security.filterDashboard(query, access, 't');
+          if ((await query.getRawOne()) && !readable.includes(id)) readable.push(id);
+        }
+        expect(readable.sort((a, b) => a - b)).toEqual(dashboards);
+      },
+    );
 
     it('loads a user once per request object', async () => {
       const user = await users.findByUsername('alpha');

@@ -55,10 +55,20 @@ export class SecurityService {
     query.andWhere(this.chartCondition(access, alias));
   }
 
-  /** Superset's DashboardAccessFilter on `dashboards` aliased `alias`. */
+  /** Superset's DashboardAccessFilter on `dashboards` aliased `alias`, for a list query. */
   filterDashboards(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
     if (access.isAdmin) return;
-    query.andWhere(this.dashboardCondition(access, alias));
+    query.andWhere(this.dashboardCondition(access, alias, 'list'));
+  }
+
+  /**
+   * The same rule for a query that reads one dashboard by key (id, uuid, slug): correlated
+   * subqueries probe the links of that one row, where the list form would first collect every
+   * dashboard the user may see.
+   */
+  filterDashboard(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (access.isAdmin) return;
+    query.andWhere(this.dashboardCondition(access, alias, 'one'));
   }
 
   /** Superset's DatabaseFilter on `dbs` aliased `alias`. */
@@ -82,16 +92,23 @@ export class SecurityService {
   }
 
   private datasetCondition(access: UserAccess, alias: string): Brackets {
-    return this.grantCondition(access, alias, 'tables', `${alias}.database_id`);
-  }
-
-  private chartCondition(access: UserAccess, alias: string): Brackets {
-    const dataset = this.alias();
     return this.grantCondition(
       access,
       alias,
-      'slices',
-      `(SELECT ${dataset}.database_id FROM tables ${dataset} WHERE ${dataset}.id = ${alias}.datasource_id)`,
+      'tables',
+      (ids) => `${alias}.database_id IN (:...${ids})`,
+    );
+  }
+
+  /** "The dataset `datasetId` is in one of the databases `:...ids`" (see dashboardLinked). */
+  private datasetOnDatabaseCondition(datasetId: string, ids: string): string {
+    const dataset = this.alias();
+    return `${datasetId} IN (SELECT ${dataset}.id FROM tables ${dataset} WHERE ${dataset}.database_id IN (:...${ids}))`;
+  }
+
+  private chartCondition(access: UserAccess, alias: string): Brackets {
+    return this.grantCondition(access, alias, 'slices', (ids) =>
+      this.datasetOnDatabaseCondition(`${alias}.datasource_id`, ids),
     );
   }
 
@@ -100,7 +117,7 @@ export class SecurityService {
     access: UserAccess,
     alias: string,
     table: 'tables' | 'slices',
-    databaseIdExpression: string,
+    databaseCondition: (ids: string) => string,
   ): Brackets {
     const catalogs = this.inspector.hasColumn(table, 'catalog_perm');
     return new Brackets((where) => {
@@ -110,23 +127,28 @@ export class SecurityService {
         const name = this.param();
         where.orWhere(`${column} IN (:...${name})`, { [name]: values });
       };
-      add(databaseIdExpression, access.databaseIds);
+      if (access.databaseIds.length > 0) {
+        const ids = this.param();
+        where.orWhere(databaseCondition(ids), { [ids]: access.databaseIds });
+      }
       add(`${alias}.perm`, access.datasourcePerms);
       add(`${alias}.schema_perm`, access.schemaPerms);
       if (catalogs) add(`${alias}.catalog_perm`, access.catalogPerms);
     });
   }
 
-  private dashboardCondition(access: UserAccess, alias: string): Brackets {
+  private dashboardCondition(access: UserAccess, alias: string, shape: RowsShape): Brackets {
     const owner = this.alias();
     const role = this.alias();
     const userId = this.param();
     const roleIds = this.param();
     const published = this.param();
     const rbac = this.dashboardRbac;
+    const linked = (from: string, column: string, condition: string) =>
+      dashboardLinked(alias, shape, from, column, condition);
     return new Brackets((where) => {
       where.where(
-        `EXISTS (SELECT 1 FROM dashboard_user ${owner} WHERE ${owner}.dashboard_id = ${alias}.id AND ${owner}.user_id = :${userId})`,
+        linked(`dashboard_user ${owner}`, `${owner}.dashboard_id`, `${owner}.user_id = :${userId}`),
         { [userId]: access.user.id },
       );
       where.orWhere(
@@ -134,11 +156,11 @@ export class SecurityService {
           viaData.where(`${alias}.published = :${published}`, { [published]: true });
           if (rbac) {
             viaData.andWhere(
-              `NOT EXISTS (SELECT 1 FROM dashboard_roles ${role} WHERE ${role}.dashboard_id = ${alias}.id)`,
+              `NOT ${linked(`dashboard_roles ${role}`, `${role}.dashboard_id`, `${role}.dashboard_id IS NOT NULL`)}`,
             );
           }
           if (!access.allDatasources) {
-            const charts = this.chartOnDashboardCondition(alias, access);
+            const charts = this.chartOnDashboardCondition(access, linked);
             viaData.andWhere(charts.sql, charts.parameters);
           }
         }),
@@ -146,7 +168,7 @@ export class SecurityService {
       if (rbac && access.roleIds.length > 0) {
         const viaRole = this.alias();
         where.orWhere(
-          `(${alias}.published = :${published} AND EXISTS (SELECT 1 FROM dashboard_roles ${viaRole} WHERE ${viaRole}.dashboard_id = ${alias}.id AND ${viaRole}.role_id IN (:...${roleIds})))`,
+          `(${alias}.published = :${published} AND ${linked(`dashboard_roles ${viaRole}`, `${viaRole}.dashboard_id`, `${viaRole}.role_id IN (:...${roleIds})`)})`,
           { [published]: true, [roleIds]: access.roleIds },
         );
       }
@@ -155,12 +177,11 @@ export class SecurityService {
 
   /** "One of the dashboard's charts is over a dataset the user may access", with its parameters. */
   private chartOnDashboardCondition(
-    dashboard: string,
     access: UserAccess,
+    linked: (from: string, column: string, condition: string) => string,
   ): { sql: string; parameters: Record<string, unknown> } {
     const link = this.alias();
     const chart = this.alias();
-    const dataset = this.alias();
     const parts: string[] = [];
     const parameters: Record<string, unknown> = {};
     const add = (column: string, values: readonly (string | number)[]) => {
@@ -169,10 +190,11 @@ export class SecurityService {
       parts.push(`${column} IN (:...${name})`);
       parameters[name] = values;
     };
-    add(
-      `(SELECT ${dataset}.database_id FROM tables ${dataset} WHERE ${dataset}.id = ${chart}.datasource_id)`,
-      access.databaseIds,
-    );
+    if (access.databaseIds.length > 0) {
+      const ids = this.param();
+      parts.push(this.datasetOnDatabaseCondition(`${chart}.datasource_id`, ids));
+      parameters[ids] = access.databaseIds;
+    }
     add(`${chart}.perm`, access.datasourcePerms);
     add(`${chart}.schema_perm`, access.schemaPerms);
     if (this.inspector.hasColumn('slices', 'catalog_perm')) {
@@ -181,7 +203,11 @@ export class SecurityService {
     const granted = parts.length > 0 ? parts.join(' OR ') : '1 = 0';
     return {
       parameters,
-      sql: `EXISTS (SELECT 1 FROM dashboard_slices ${link} JOIN slices ${chart} ON ${chart}.id = ${link}.slice_id WHERE ${link}.dashboard_id = ${dashboard}.id AND (${granted}))`,
+      sql: linked(
+        `dashboard_slices ${link} JOIN slices ${chart} ON ${chart}.id = ${link}.slice_id`,
+        `${link}.dashboard_id`,
+        `(${granted})`,
+      ),
     };
   }
 
@@ -240,4 +266,26 @@ export class SecurityService {
     this.parameterCounter = (this.parameterCounter + 1) % 1_000_000;
     return `sec_a${this.parameterCounter}`;
   }
+}
+
+/** How many rows a filtered query reads: a page of a list, or one row looked up by key. */
+type RowsShape = 'list' | 'one';
+
+/**
+ * "`alias.id` is the `column` of a `from` row matching `condition`". For a list, an uncorrelated
+ * IN subquery, as Superset writes its filters: PostgreSQL hashes it once, and its cost estimate
+ * stays sane; a correlated EXISTS inside an OR is costed per row, which on a large table pushes the
+ * estimate past `jit_above_cost` and adds JIT compilation to every call. For one row, the
+ * correlated form, which probes that row's links instead of collecting them all.
+ */
+function dashboardLinked(
+  alias: string,
+  shape: RowsShape,
+  from: string,
+  column: string,
+  condition: string,
+): string {
+  return shape === 'list'
+    ? `(${alias}.id IN (SELECT ${column} FROM ${from} WHERE ${condition}))`
+    : `EXISTS (SELECT 1 FROM ${from} WHERE ${condition} AND ${column} = ${alias}.id)`;
 }

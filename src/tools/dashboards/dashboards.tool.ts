@@ -288,7 +288,7 @@ export class DashboardsTools {
       number | string;
     const access = await this.security.accessFor(call.caller.user);
     const found = await this.dashboards.findOne(identifier, (q, alias) =>
-      this.security.filterDashboards(q, access, alias),
+      this.security.filterDashboard(q, access, alias),
     );
     if (!found) {
       return toolFailure('NotFound', `No dashboard found with identifier '${identifier}'.`, {
