@@ -1,6 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { SettingsModule } from '../config/settings.module.js';
+import type { Settings } from '../config/settings.js';
 import type { MetadataSchemaVersion } from '../demo/metadata-schema.js';
 import type { MetadataDialect } from '../superset/database/metadata-dialect.js';
 import { MetadataDatabaseModule } from '../superset/database/metadata-database.module.js';
@@ -94,7 +96,11 @@ describe(UsersRepository.name, () => {
       db = await createMetadataTestDatabase(dialect, { version });
       await seedUsers(db, withGroups);
       moduleRef = await Test.createTestingModule({
-        imports: [MetadataDatabaseModule.forRoot(db.uri), UsersModule],
+        imports: [
+          SettingsModule.forRoot({} as Settings),
+          MetadataDatabaseModule.forRoot(db.uri),
+          UsersModule,
+        ],
       }).compile();
       users = moduleRef.get(UsersRepository);
     });
