@@ -56,3 +56,22 @@ export interface ListSpec {
   /** SQL of the row id, the final tie-breaker of every order. */
   readonly idSql: string;
 }
+
+const TEXT_ONLY_OPERATORS = new Set<FilterOperator>(['sw', 'ew', 'ct', 'like', 'ilike']);
+const BOOLEAN_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'is_null', 'is_not_null'];
+
+/**
+ * Operators a filter column accepts: its own list, else by value type (pattern operators only on
+ * text, comparisons not on booleans). The lister enforces it and get_schema advertises it.
+ */
+export function filterOperators(column: FilterColumn): readonly FilterOperator[] {
+  if (column.operators) return column.operators;
+  switch (column.kind) {
+    case 'string':
+      return FILTER_OPERATORS;
+    case 'boolean':
+      return BOOLEAN_OPERATORS;
+    default:
+      return FILTER_OPERATORS.filter((operator) => !TEXT_ONLY_OPERATORS.has(operator));
+  }
+}

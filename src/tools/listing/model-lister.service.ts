@@ -4,7 +4,12 @@ import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { timestampToDb } from '../../superset/database/metadata-values.js';
 import { isToolFailure, toolFailure, type ToolFailure } from '../tool-failure.js';
 import type { ListFilter, ListRequest } from './list-request.schema.js';
-import type { FilterColumn, FilterOperator, ListSpec } from './list-spec.js';
+import {
+  filterOperators,
+  type FilterColumn,
+  type FilterOperator,
+  type ListSpec,
+} from './list-spec.js';
 
 /** One page of ids, in order, and what the response needs to describe it. */
 export interface ListPage {
@@ -130,11 +135,12 @@ export class ModelLister {
         { suggestions: [`Filterable columns: ${Object.keys(spec.filterColumns).join(', ')}`] },
       );
     }
-    if (column.operators && !column.operators.includes(filter.opr)) {
+    const operators = filterOperators(column);
+    if (!operators.includes(filter.opr)) {
       return toolFailure(
         'InvalidFilterOperator',
         `Operator '${filter.opr}' is not supported on '${filter.col}'.`,
-        { suggestions: [`Operators for ${filter.col}: ${column.operators.join(', ')}`] },
+        { suggestions: [`Operators for ${filter.col}: ${operators.join(', ')}`] },
       );
     }
     const parameter = `filter${index}`;

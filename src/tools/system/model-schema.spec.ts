@@ -6,11 +6,15 @@ import type { MetadataDialect } from '../../superset/database/metadata-dialect.j
 import { CHART_LIST } from '../charts/chart-list.columns.js';
 import { FAVORITE_USER_PARAMETER } from '../dashboards/dashboard-list.columns.js';
 import { DEFAULT_PAGE_SIZE } from '../listing/list-request.schema.js';
-import { FILTER_OPERATORS, type FilterColumn, type ListSpec } from '../listing/list-spec.js';
+import {
+  FILTER_OPERATORS,
+  filterOperators,
+  type FilterColumn,
+  type ListSpec,
+} from '../listing/list-spec.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import { isToolFailure } from '../tool-failure.js';
 import {
-  filterOperators,
   MODEL_LIST_SPECS,
   MODEL_TYPES,
   modelSchema,

@@ -2,12 +2,7 @@ import { CHART_LIST } from '../charts/chart-list.columns.js';
 import { DASHBOARD_LIST } from '../dashboards/dashboard-list.columns.js';
 import { DATABASE_LIST } from '../databases/database-list.columns.js';
 import { DATASET_LIST } from '../datasets/dataset-list.columns.js';
-import {
-  FILTER_OPERATORS,
-  type FilterColumn,
-  type FilterOperator,
-  type ListSpec,
-} from '../listing/list-spec.js';
+import { filterOperators, type FilterOperator, type ListSpec } from '../listing/list-spec.js';
 
 export const MODEL_TYPES = ['chart', 'dataset', 'dashboard', 'database'] as const;
 
@@ -36,9 +31,6 @@ export interface ModelSchema {
   readonly default_sort_direction: 'asc' | 'desc';
 }
 
-const TEXT_ONLY_OPERATORS = new Set<FilterOperator>(['sw', 'ew', 'ct', 'like', 'ilike']);
-const BOOLEAN_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'is_null', 'is_not_null'];
-
 /** The schema of one model type, derived from the list spec its list tool runs on. */
 export function modelSchema(modelType: ModelType): ModelSchema {
   return schemaOf(modelType, MODEL_LIST_SPECS[modelType]);
@@ -65,22 +57,6 @@ export function schemaOf(modelType: ModelType, spec: ListSpec): ModelSchema {
     })),
     sortable_columns: Object.keys(spec.sortColumns),
   };
-}
-
-/**
- * Operators that make sense for a filter column: the column's own list, else by value type
- * (pattern operators only on text, comparisons not on booleans).
- */
-export function filterOperators(column: FilterColumn): readonly FilterOperator[] {
-  if (column.operators) return column.operators;
-  switch (column.kind) {
-    case 'string':
-      return FILTER_OPERATORS;
-    case 'boolean':
-      return BOOLEAN_OPERATORS;
-    default:
-      return FILTER_OPERATORS.filter((operator) => !TEXT_ONLY_OPERATORS.has(operator));
-  }
 }
 
 /** Column names behind the spec's search expressions (`s.slice_name` → `slice_name`). */
