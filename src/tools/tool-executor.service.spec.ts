@@ -59,6 +59,21 @@ class SampleTools {
   }
 
   @Tool({
+    description: 'Filters as a list or as JSON text.',
+    input: z.strictObject({
+      request: z.strictObject({
+        filters: z.union([z.array(z.strictObject({ opr: z.enum(['eq', 'ne']) })), z.string()]),
+      }),
+    }),
+    name: 'pick_filters',
+    readOnly: true,
+    title: 'Pick filters',
+  })
+  pickFilters(): Record<string, never> {
+    return {};
+  }
+
+  @Tool({
     description: 'Always fails unexpectedly.',
     input: z.strictObject({}),
     name: 'explode',
@@ -182,6 +197,25 @@ describe(ToolExecutor.name, () => {
       callAs('alice', 'echo_number'),
     );
     expect((unknown.content[0] as { text: string }).text).toContain('extra');
+  });
+
+  it('names the bad element inside a union instead of "Invalid input"', async () => {
+    const result = await executor.execute(
+      registry.get('pick_filters')!,
+      { request: { filters: [{ opr: 'eq' }, { opr: 'regex' }] } },
+      callAs('alice', 'pick_filters'),
+    );
+    expect((result.content[0] as { text: string }).text).toBe(
+      'Validation error in pick_filters: request.filters.1.opr: Invalid option: expected one of "eq"|"ne"',
+    );
+    const neither = await executor.execute(
+      registry.get('pick_filters')!,
+      { request: { filters: 3 } },
+      callAs('alice', 'pick_filters'),
+    );
+    expect((neither.content[0] as { text: string }).text).toBe(
+      'Validation error in pick_filters: request.filters: Invalid input',
+    );
   });
 
   it('hides unexpected errors behind the call id', async () => {

@@ -70,10 +70,29 @@ function normaliseArguments(rawArgs: unknown): unknown {
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
+    .flatMap(mostSpecific)
     .slice(0, 10)
     .map((issue) => {
       const path = issue.path.map(String).join('.');
       return path ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');
+}
+
+/**
+ * For a value no branch of a union accepts, the issues of the branch that got furthest into it
+ * (`filters.0.opr: Invalid option…` for a list of filters with one bad operator, rather than the
+ * union's bare "Invalid input"); the union's own issue when no branch got past the value's type.
+ */
+function mostSpecific(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const depth = (branch: z.core.$ZodIssue[]) =>
+    Math.max(0, ...branch.map((inner) => inner.path.length));
+  const furthest = issue.errors.reduce((best, branch) =>
+    depth(branch) > depth(best) ? branch : best,
+  );
+  if (depth(furthest) === 0) return [issue];
+  return furthest.flatMap((inner) =>
+    mostSpecific({ ...inner, path: [...issue.path, ...inner.path] }),
+  );
 }
