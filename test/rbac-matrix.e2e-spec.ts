@@ -1,22 +1,10 @@
-import { join } from 'node:path';
-
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEMO_METADATA_FILE, ensureDemoDatabases } from '../src/demo/demo-databases.js';
-import { loadDemoContent } from '../src/demo/demo-loader.js';
-import { createExamplesDatabase } from '../src/demo/examples-data.js';
-import { createMetadataSchema } from '../src/demo/metadata-schema.js';
-import { postgresRunner, sqliteRunner, type SqlRunner } from '../src/demo/sql-runner.js';
-import type { MetadataDialect } from '../src/superset/database/metadata-dialect.js';
+import type { SqlRunner } from '../src/demo/sql-runner.js';
 import { uuidFromDb } from '../src/superset/database/metadata-values.js';
-import { createTemporaryPostgresDatabase } from '../src/superset/database/temporary-postgres-database.js';
+import { DEMO_FIXTURES, type DemoFixture, withoutMarkers } from './support/demo-fixtures.js';
 import { connectClient, toolJson, type ConnectedClient } from './support/mcp-client.js';
-import {
-  startServiceProcess,
-  temporaryDataDir,
-  type ServiceProcess,
-} from './support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
 
 /** The read tools that need a Superset class permission, and the view menu of their `can_read`. */
 const GATED_TOOLS = {
@@ -137,70 +125,11 @@ async function readCatalogue(run: SqlRunner): Promise<Catalogue> {
   };
 }
 
-interface Fixture {
-  readonly dialect: MetadataDialect;
-  /** Environment that points a service at this metadata database. */
-  readonly env: Record<string, string>;
-  readonly run: SqlRunner;
-  close(): Promise<void>;
-}
-
-/** The embedded demo (SQLite), created once in a data folder every service of the file shares. */
-async function sqliteFixture(): Promise<Fixture> {
-  const data = temporaryDataDir();
-  await ensureDemoDatabases(data.dir);
-  const db = new Database(join(data.dir, DEMO_METADATA_FILE));
-  return {
-    close: () => {
-      db.close();
-      data.remove();
-      return Promise.resolve();
-    },
-    dialect: 'sqlite',
-    env: { SUPERSET_MCP_DATA_DIR: data.dir },
-    run: sqliteRunner(db),
-  };
-}
-
-/** The same demo content loaded into a temporary Postgres database. */
-async function postgresFixture(): Promise<Fixture> {
-  const data = temporaryDataDir();
-  const database = await createTemporaryPostgresDatabase();
-  try {
-    const run = postgresRunner(database.client);
-    await createMetadataSchema(run, 'postgres');
-    const examplesFile = join(data.dir, 'examples.db');
-    createExamplesDatabase(examplesFile);
-    await loadDemoContent(run, 'postgres', { examplesUri: `sqlite:///${examplesFile}` });
-    return {
-      close: async () => {
-        await database.drop();
-        data.remove();
-      },
-      dialect: 'postgres',
-      env: { SQLALCHEMY_DATABASE_URI: database.uri },
-      run,
-    };
-  } catch (error) {
-    await database.drop();
-    data.remove();
-    throw error;
-  }
-}
-
-const stripMarkers = (text: unknown) =>
-  typeof text === 'string'
-    ? text.replace(/^<UNTRUSTED-CONTENT>\n|\n<\/UNTRUSTED-CONTENT>$/g, '')
-    : text;
-
 const sorted = (values: Iterable<string>) => [...values].sort();
 const ids = (values: Iterable<number>) => [...values].sort((a, b) => a - b);
 
-describe.each([
-  ['the embedded demo (SQLite)', sqliteFixture],
-  ['a Postgres fixture', postgresFixture],
-])('RBAC matrix over %s', (_name, createFixture) => {
-  let fixture: Fixture;
+describe.each(DEMO_FIXTURES)('RBAC matrix over %s', (_name, createFixture) => {
+  let fixture: DemoFixture;
   let catalogue: Catalogue;
 
   beforeAll(async () => {
@@ -247,7 +176,7 @@ describe.each([
       expect(page.count).toBe(page.total_count);
       return (page[items] as Record<string, unknown>[]).map((item) => ({
         id: item.id as number,
-        name: stripMarkers(item[column]) as string,
+        name: withoutMarkers(item[column]) as string,
       }));
     };
 
@@ -356,7 +285,7 @@ describe.each([
         (chart, result) => {
           expect(result.id).toBe(chart.id);
           expect(result.uuid).toBe(chart.uuid);
-          expect(stripMarkers(result.slice_name)).toBe(chart.name);
+          expect(withoutMarkers(result.slice_name)).toBe(chart.name);
         },
       );
     });
@@ -373,7 +302,7 @@ describe.each([
         (dashboard) => sight.dashboards.includes(dashboard.name),
         (dashboard, result) => {
           expect(result.id).toBe(dashboard.id);
-          expect(stripMarkers(result.dashboard_title)).toBe(dashboard.name);
+          expect(withoutMarkers(result.dashboard_title)).toBe(dashboard.name);
           // The chart summary only names charts the user may read.
           const onIt = (catalogue.chartsOn.get(dashboard.id) ?? []).filter((id) =>
             readableCharts.has(id),
@@ -406,7 +335,7 @@ describe.each([
             const known = catalogue.charts.find((entry) => entry.id === chart.chart_id)!;
             const readable = sight.datasets.includes(known.dataset!);
             expect(chart.accessible).toBe(readable);
-            expect(chart.name === null ? null : stripMarkers(chart.name)).toBe(
+            expect(chart.name === null ? null : withoutMarkers(chart.name)).toBe(
               readable ? known.name : null,
             );
           }
@@ -474,7 +403,7 @@ describe.each([
         }),
       );
       expect(list.total_count).toBe(1);
-      expect(stripMarkers(list.dashboards[0].dashboard_title)).toBe('Web Analytics');
+      expect(withoutMarkers(list.dashboards[0].dashboard_title)).toBe('Web Analytics');
       const info = toolJson(
         await mcp.client.callTool({
           arguments: { request: { identifier: 'web-analytics' } },

@@ -1,0 +1,658 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { uuidFromDb } from '../src/superset/database/metadata-values.js';
+import { DEMO_FIXTURES, type DemoFixture, withoutMarkers } from './support/demo-fixtures.js';
+import { connectClient, type ConnectedClient } from './support/mcp-client.js';
+import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
+
+/** A filterable column and the raw metadata column it compares. */
+interface FilterTarget {
+  readonly col: string;
+  readonly sql: string;
+}
+
+/** One list tool, the table behind it, and columns suitable for each kind of operator. */
+interface ListModel {
+  readonly tool: string;
+  readonly items: string;
+  readonly modelType: string;
+  readonly table: string;
+  readonly text: FilterTarget;
+  readonly integer: FilterTarget;
+  readonly nullable: FilterTarget;
+  readonly searchSql: readonly string[];
+  /** A filter column with a restricted operator set, and an operator it refuses. */
+  readonly refused: { readonly col: string; readonly opr: string; readonly value: unknown };
+}
+
+const LIST_MODELS: readonly ListModel[] = [
+  {
+    integer: { col: 'datasource_id', sql: 'datasource_id' },
+    items: 'charts',
+    modelType: 'chart',
+    nullable: { col: 'created_by_fk', sql: 'created_by_fk' },
+    refused: { col: 'dashboards', opr: 'gt', value: 1 },
+    searchSql: ['slice_name', 'description'],
+    table: 'slices',
+    text: { col: 'slice_name', sql: 'slice_name' },
+    tool: 'list_charts',
+  },
+  {
+    integer: { col: 'created_by_fk', sql: 'created_by_fk' },
+    items: 'dashboards',
+    modelType: 'dashboard',
+    nullable: { col: 'slug', sql: 'slug' },
+    refused: { col: 'published', opr: 'sw', value: 'x' },
+    searchSql: ['dashboard_title', 'slug'],
+    table: 'dashboards',
+    text: { col: 'dashboard_title', sql: 'dashboard_title' },
+    tool: 'list_dashboards',
+  },
+  {
+    integer: { col: 'created_by_fk', sql: 'created_by_fk' },
+    items: 'datasets',
+    modelType: 'dataset',
+    nullable: { col: 'schema', sql: 'schema' },
+    refused: { col: 'editor', opr: 'gt', value: 1 },
+    searchSql: ['table_name', 'schema', 'description'],
+    table: 'tables',
+    text: { col: 'table_name', sql: 'table_name' },
+    tool: 'list_datasets',
+  },
+  {
+    integer: { col: 'created_by_fk', sql: 'created_by_fk' },
+    items: 'databases',
+    modelType: 'database',
+    nullable: { col: 'changed_by_fk', sql: 'changed_by_fk' },
+    refused: { col: 'allow_file_upload', opr: 'gt', value: true },
+    searchSql: ['database_name'],
+    table: 'dbs',
+    text: { col: 'database_name', sql: 'database_name' },
+    tool: 'list_databases',
+  },
+];
+
+type Row = Record<string, unknown> & { id: number };
+
+interface Outcome {
+  readonly isError: boolean;
+  readonly text: string;
+  readonly json: Record<string, any>;
+}
+
+const ids = (values: Iterable<number>) => [...values].sort((a, b) => a - b);
+
+/** What the caller gets for `{col, opr, value}` on `column`, computed from the raw rows. */
+function expectedIds(rows: readonly Row[], column: string, opr: string, value: unknown): number[] {
+  const text = (cell: unknown) =>
+    typeof cell === 'string' || typeof cell === 'number' || typeof cell === 'boolean'
+      ? String(cell)
+      : null;
+  const matches = (row: Row): boolean => {
+    const cell = row[column];
+    const asText = text(cell);
+    switch (opr) {
+      case 'eq':
+        return asText !== null && asText === String(value);
+      case 'ne':
+        return asText === null || asText !== String(value);
+      case 'in':
+        return asText !== null && (value as unknown[]).map(String).includes(asText);
+      case 'nin':
+        return asText === null || !(value as unknown[]).map(String).includes(asText);
+      case 'gt':
+        return cell !== null && Number(cell) > Number(value);
+      case 'gte':
+        return cell !== null && Number(cell) >= Number(value);
+      case 'lt':
+        return cell !== null && Number(cell) < Number(value);
+      case 'lte':
+        return cell !== null && Number(cell) <= Number(value);
+      case 'sw':
+        return asText !== null && asText.startsWith(String(value));
+      case 'ew':
+        return asText !== null && asText.endsWith(String(value));
+      case 'ct':
+        return asText !== null && asText.includes(String(value));
+      case 'like':
+        return asText !== null && likePattern(String(value), '').test(asText);
+      case 'ilike':
+        return asText !== null && likePattern(String(value), 'i').test(asText);
+      case 'is_null':
+        return cell === null;
+      case 'is_not_null':
+        return cell !== null;
+      default:
+        throw new Error(`no oracle for ${opr}`);
+    }
+  };
+  return ids(rows.filter(matches).map((row) => row.id));
+}
+
+function likePattern(pattern: string, flags: string): RegExp {
+  const body = [...pattern]
+    .map((char) =>
+      char === '%' ? '.*' : char === '_' ? '.' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${body}$`, `s${flags}`);
+}
+
+/**
+ * A fragment of some value for a LIKE-family operator whose matches do not depend on letter case
+ * (SQLite's LIKE ignores ASCII case, Postgres's does not), so one expectation holds on both.
+ */
+function caseProofFragment(rows: readonly Row[], column: string, opr: 'sw' | 'ew' | 'ct'): string {
+  const values = rows.map((row) => row[column]).filter((cell) => typeof cell === 'string');
+  for (const value of values) {
+    const fragment =
+      opr === 'sw' ? value.slice(0, 4) : opr === 'ew' ? value.slice(-4) : value.slice(1, 5);
+    const sensitive = expectedIds(rows, column, opr, fragment);
+    const insensitive = ids(
+      rows
+        .filter((row) => {
+          const cell = typeof row[column] === 'string' ? row[column].toLowerCase() : null;
+          const wanted = fragment.toLowerCase();
+          if (cell === null) return false;
+          return opr === 'sw'
+            ? cell.startsWith(wanted)
+            : opr === 'ew'
+              ? cell.endsWith(wanted)
+              : cell.includes(wanted);
+        })
+        .map((row) => row.id),
+    );
+    if (fragment.length === 4 && sensitive.join() === insensitive.join()) return fragment;
+  }
+  throw new Error(`no case-independent ${opr} fragment in ${column}`);
+}
+
+describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixture) => {
+  let fixture: DemoFixture;
+  let service: ServiceProcess;
+  let mcp: ConnectedClient;
+
+  beforeAll(async () => {
+    fixture = await createFixture();
+    service = await startServiceProcess({ ...fixture.env, MCP_DEV_USERNAME: 'admin' });
+    mcp = await connectClient(service.url);
+  });
+
+  afterAll(async () => {
+    await mcp?.close();
+    await service?.stop();
+    await fixture?.close();
+  });
+
+  async function callTool(name: string, args: Record<string, unknown>): Promise<Outcome> {
+    const result = await mcp.client.callTool({ arguments: args, name });
+    const text = (result.content as { text: string }[])[0].text;
+    let json: Record<string, any> = {};
+    try {
+      json = JSON.parse(text) as Record<string, any>;
+    } catch {
+      // Validation errors are plain text.
+    }
+    return { isError: result.isError === true, json, text };
+  }
+  const call = (name: string, request: Record<string, unknown>) => callTool(name, { request });
+
+  /** A successful call's JSON; fails the test on an error or a failure object. */
+  async function ok(name: string, request: Record<string, unknown>) {
+    const outcome = await call(name, request);
+    expect(outcome.isError, outcome.text).toBe(false);
+    expect(outcome.json.error_type, outcome.text).toBeUndefined();
+    return outcome.json;
+  }
+
+  /** A failure object (returned, not thrown) of the given type. */
+  async function failure(name: string, request: Record<string, unknown>, errorType: string) {
+    const outcome = await call(name, request);
+    expect(outcome.isError).toBe(false);
+    expect(outcome.json).toMatchObject({ error_type: errorType });
+    expect(typeof outcome.json.error).toBe('string');
+    expect(Date.parse(outcome.json.timestamp as string)).not.toBeNaN();
+    return outcome.json;
+  }
+
+  /** A request the tool refuses before running: an isError result naming the problem. */
+  async function invalid(name: string, args: Record<string, unknown>, ...mentions: string[]) {
+    const outcome = await callTool(name, args);
+    expect(outcome.isError).toBe(true);
+    expect(outcome.text).toMatch(/^Validation error in /);
+    for (const mention of mentions) expect(outcome.text).toContain(mention);
+  }
+
+  describe.each(LIST_MODELS)('$tool', (model) => {
+    let rows: Row[];
+    let schema: Record<string, any>;
+
+    beforeAll(async () => {
+      const columns = new Set([
+        'id',
+        'changed_on',
+        model.text.sql,
+        model.integer.sql,
+        model.nullable.sql,
+        ...model.searchSql,
+      ]);
+      rows = (
+        await fixture.run(
+          `SELECT ${[...columns].map((column) => `"${column}"`).join(', ')} FROM ${model.table}`,
+        )
+      ).map((row) => ({ ...row, id: Number(row.id) }));
+      schema = await ok('get_schema', { model_type: model.modelType });
+    });
+
+    const filtered = async (filters: unknown[]) => {
+      const page = await ok(model.tool, { filters, page_size: 100, select_columns: ['id'] });
+      expect(page.filters_applied).toEqual(filters);
+      return ids(page[model.items].map((item: Row) => item.id));
+    };
+
+    it('defaults: page 1 of 10, lean columns, newest change first', async () => {
+      for (const args of [{}, { request: {} }]) {
+        const outcome = await callTool(model.tool, args);
+        expect(outcome.isError).toBe(false);
+        const page = outcome.json;
+        expect(page).toMatchObject({
+          columns_loaded: schema.default_columns,
+          columns_requested: [],
+          filters_applied: [],
+          has_previous: false,
+          page: 1,
+          page_size: 10,
+          total_count: rows.length,
+          total_pages: Math.ceil(rows.length / 10),
+        });
+        expect(page.count).toBe(Math.min(10, rows.length));
+        expect(page.has_next).toBe(rows.length > 10);
+        expect(page.pagination).toMatchObject({ page: 1, page_size: 10, total_count: rows.length });
+        expect(page.columns_available).toEqual(schema.all_column_names);
+        expect(page.sortable_columns).toEqual(schema.sortable_columns);
+        for (const item of page[model.items]) {
+          expect(Object.keys(item)).toEqual(schema.default_columns);
+        }
+      }
+      expect(schema).toMatchObject({ default_sort: 'changed_on', default_sort_direction: 'desc' });
+      const page = await ok(model.tool, { page_size: 100, select_columns: ['id', 'changed_on'] });
+      const items = page[model.items] as Row[];
+      const newestFirst = [...items].sort(
+        (a, b) =>
+          Date.parse(String(b.changed_on)) - Date.parse(String(a.changed_on)) || b.id - a.id,
+      );
+      expect(items.map((item) => item.id)).toEqual(newestFirst.map((item) => item.id));
+      expect(ids(items.map((item) => item.id))).toEqual(ids(rows.map((row) => row.id)));
+    });
+
+    it('limits: page_size 1..100, page from 1', async () => {
+      const full = await ok(model.tool, { page_size: 100 });
+      expect(full.count).toBe(rows.length);
+      await invalid(model.tool, { request: { page_size: 101 } }, 'page_size');
+      await invalid(model.tool, { request: { page_size: 0 } }, 'page_size');
+      await invalid(model.tool, { request: { page: 0 } }, 'page');
+      await invalid(model.tool, { request: { page: 1.5 } }, 'page');
+    });
+
+    it('pages through everything once, then reports the page past the end', async () => {
+      const seen: number[] = [];
+      const totalPages = Math.ceil(rows.length / 2);
+      for (let page = 1; page <= totalPages; page += 1) {
+        const result = await ok(model.tool, { order_column: 'id', page, page_size: 2 });
+        expect(result).toMatchObject({
+          has_next: page < totalPages,
+          has_previous: page > 1,
+          page,
+          total_pages: totalPages,
+        });
+        seen.push(...result[model.items].map((item: Row) => item.id));
+      }
+      expect(seen).toEqual(ids(rows.map((row) => row.id)).reverse());
+      const past = await failure(
+        model.tool,
+        { page: totalPages + 1, page_size: 2 },
+        'PageOutOfRange',
+      );
+      expect(past.error).toContain(`(${totalPages})`);
+      expect(past.suggestions).toEqual([`Use a page from 1 to ${totalPages}.`]);
+      // An empty result is one empty page, not an error.
+      const none = await ok(model.tool, {
+        filters: [{ col: model.text.col, opr: 'eq', value: 'no such name' }],
+      });
+      expect(none).toMatchObject({ count: 0, page: 1, total_count: 0, total_pages: 0 });
+    });
+
+    it('orders by id and by change time, both ways', async () => {
+      const all = ids(rows.map((row) => row.id));
+      const byId = async (direction: string) => {
+        const page = await ok(model.tool, {
+          order_column: 'id',
+          order_direction: direction,
+          page_size: 100,
+        });
+        return (page[model.items] as Row[]).map((item) => item.id);
+      };
+      expect(await byId('asc')).toEqual(all);
+      expect(await byId('desc')).toEqual([...all].reverse());
+      for (const direction of ['asc', 'desc']) {
+        const page = await ok(model.tool, {
+          order_column: 'changed_on',
+          order_direction: direction,
+          page_size: 100,
+          select_columns: ['id', 'changed_on'],
+        });
+        const times = page[model.items].map((item: Row) => Date.parse(String(item.changed_on)));
+        const ordered = [...times].sort((a, b) => (direction === 'asc' ? a - b : b - a));
+        expect(times).toEqual(ordered);
+      }
+      const bad = await failure(model.tool, { order_column: 'nope' }, 'InvalidOrderColumn');
+      expect(bad.suggestions[0]).toContain(schema.sortable_columns.join(', '));
+      await invalid(model.tool, { request: { order_direction: 'up' } }, 'order_direction');
+    });
+
+    it('applies every text operator like the database holds the values', async () => {
+      const name = String(rows[Math.floor(rows.length / 2)][model.text.sql]);
+      const other = String(rows[0][model.text.sql]);
+      const cases: [string, unknown][] = [
+        ['eq', name],
+        ['ne', name],
+        ['in', [name, other]],
+        ['nin', [name, other]],
+        ['sw', caseProofFragment(rows, model.text.sql, 'sw')],
+        ['ew', caseProofFragment(rows, model.text.sql, 'ew')],
+        ['ct', caseProofFragment(rows, model.text.sql, 'ct')],
+        // Wildcards in sw/ew/ct are literal: nothing holds a '%'.
+        ['ct', '%'],
+        ['like', `${caseProofFragment(rows, model.text.sql, 'sw')}%`],
+        ['ilike', `%${caseProofFragment(rows, model.text.sql, 'ct').toUpperCase()}%`],
+      ];
+      for (const [opr, value] of cases) {
+        const expected = expectedIds(rows, model.text.sql, opr, value);
+        await expect(
+          filtered([{ col: model.text.col, opr, value }]),
+          `${opr} ${JSON.stringify(value)}`,
+        ).resolves.toEqual(expected);
+      }
+      expect(expectedIds(rows, model.text.sql, 'eq', name).length).toBeGreaterThan(0);
+    });
+
+    it('applies every comparison operator on an integer column', async () => {
+      const values = rows.map((row) => row[model.integer.sql]).filter((value) => value !== null);
+      const value = Number(values.sort()[Math.floor(values.length / 2)]);
+      for (const opr of ['eq', 'ne', 'gt', 'gte', 'lt', 'lte']) {
+        await expect(
+          filtered([{ col: model.integer.col, opr, value }]),
+          `${opr} ${value}`,
+        ).resolves.toEqual(expectedIds(rows, model.integer.sql, opr, value));
+      }
+      for (const opr of ['in', 'nin']) {
+        await expect(filtered([{ col: model.integer.col, opr, value: [value] }])).resolves.toEqual(
+          expectedIds(rows, model.integer.sql, opr, [value]),
+        );
+      }
+      const wrongType = await failure(
+        model.tool,
+        { filters: [{ col: model.integer.col, opr: 'eq', value: 'abc' }] },
+        'InvalidFilterValue',
+      );
+      expect(wrongType.error).toContain(model.integer.col);
+    });
+
+    it('applies is_null and is_not_null, and ANDs several filters', async () => {
+      for (const opr of ['is_null', 'is_not_null']) {
+        await expect(filtered([{ col: model.nullable.col, opr }])).resolves.toEqual(
+          expectedIds(rows, model.nullable.sql, opr, null),
+        );
+      }
+      const name = String(rows[0][model.text.sql]);
+      const both = await filtered([
+        { col: model.text.col, opr: 'eq', value: name },
+        { col: model.nullable.col, opr: 'is_not_null' },
+      ]);
+      const expected = expectedIds(rows, model.text.sql, 'eq', name).filter((id) =>
+        expectedIds(rows, model.nullable.sql, 'is_not_null', null).includes(id),
+      );
+      expect(both).toEqual(expected);
+    });
+
+    it('reports a filter column or operator it does not know, listing the allowed ones', async () => {
+      const column = await failure(
+        model.tool,
+        { filters: [{ col: 'password', opr: 'eq', value: 'x' }] },
+        'InvalidFilterColumn',
+      );
+      expect(column.suggestions[0]).toContain(Object.keys(schema.filter_columns).join(', '));
+      await failure(model.tool, { filters: [{ ...model.refused }] }, 'InvalidFilterOperator');
+      await invalid(
+        model.tool,
+        { request: { filters: [{ col: model.text.col, opr: 'regex', value: 'x' }] } },
+        'request.filters.0.opr',
+        '"ilike"',
+      );
+    });
+
+    it('searches case-insensitively, never together with filters', async () => {
+      const word = caseProofFragment(rows, model.text.sql, 'ct');
+      const page = await ok(model.tool, {
+        page_size: 100,
+        search: word.toUpperCase(),
+        select_columns: ['id'],
+      });
+      const expected = ids(
+        rows
+          .filter((row) =>
+            model.searchSql.some((column) =>
+              String((row[column] as string | null) ?? '')
+                .toLowerCase()
+                .includes(word.toLowerCase()),
+            ),
+          )
+          .map((row) => row.id),
+      );
+      expect(ids(page[model.items].map((item: Row) => item.id))).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(0);
+      await invalid(
+        model.tool,
+        { request: { filters: [{ col: model.text.col, opr: 'eq', value: 'x' }], search: 'x' } },
+        "Cannot use both 'search' and 'filters'",
+      );
+    });
+
+    it('rejects a request field it does not know, naming it', async () => {
+      await invalid(model.tool, { request: { page_size: 5, pagesize: 5 } }, 'pagesize');
+      await invalid(model.tool, { request: {}, extra: true }, 'extra');
+    });
+
+    it('takes select_columns as a list, CSV, JSON text or the alias columns', async () => {
+      const wanted = ['id', schema.default_columns[1] as string, 'changed_on'];
+      for (const selectColumns of [
+        { select_columns: wanted },
+        { select_columns: wanted.join(', ') },
+        { select_columns: JSON.stringify(wanted) },
+        { columns: wanted },
+      ]) {
+        const page = await ok(model.tool, selectColumns);
+        expect(page.columns_loaded).toEqual(wanted);
+        expect(page.columns_requested).toEqual(wanted);
+        for (const item of page[model.items]) expect(Object.keys(item)).toEqual(wanted);
+      }
+      const every = await ok(model.tool, { select_columns: schema.all_column_names });
+      expect(Object.keys(every[model.items][0] as object)).toEqual(schema.all_column_names);
+      const unknown = await failure(
+        model.tool,
+        { select_columns: ['id', 'secret'] },
+        'InvalidColumn',
+      );
+      expect(unknown.error).toContain('secret');
+      await invalid(
+        model.tool,
+        { request: { columns: ['id'], select_columns: ['id'] } },
+        'columns',
+      );
+    });
+
+    it('accepts filters and the whole request as JSON text', async () => {
+      const name = String(rows[0][model.text.sql]);
+      const filters = [{ col: model.text.col, opr: 'eq', value: name }];
+      const asText = await ok(model.tool, {
+        filters: JSON.stringify(filters),
+        select_columns: ['id'],
+      });
+      expect(asText.filters_applied).toEqual(filters);
+      const outcome = await callTool(model.tool, {
+        request: JSON.stringify({ filters, select_columns: ['id'] }),
+      });
+      expect(outcome.json.total_count).toBe(asText.total_count);
+      await invalid(model.tool, { request: { filters: '[{"col": 1}' } }, 'filters');
+    });
+  });
+
+  describe('get tools', () => {
+    const firstRow = async (sql: string) => {
+      const [row] = await fixture.run(sql);
+      return { ...row, id: Number(row.id), uuid: uuidFromDb(row.uuid) ?? '' };
+    };
+
+    it('get_chart_info: id, numeric text, UUID in either case and the aliases', async () => {
+      const chart = await firstRow(
+        "SELECT id, uuid, slice_name FROM slices WHERE slice_name = 'Total Revenue'",
+      );
+      for (const request of [
+        { identifier: chart.id },
+        { identifier: String(chart.id) },
+        { identifier: chart.uuid },
+        { identifier: chart.uuid.toUpperCase() },
+        { id: chart.id },
+        { chart_id: chart.uuid },
+      ]) {
+        const info = await ok('get_chart_info', request);
+        expect(info).toMatchObject({ id: chart.id, uuid: chart.uuid });
+        expect(withoutMarkers(info.slice_name)).toBe('Total Revenue');
+      }
+      for (const identifier of [999_999, 'not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
+        await failure('get_chart_info', { identifier }, 'NotFound');
+      }
+      await invalid('get_chart_info', { request: {} }, 'identifier');
+      await invalid('get_chart_info', { request: { identifier: 1, slice: 1 } }, 'slice');
+    });
+
+    it('get_chart_info: form_data only when asked for, and says what it left out', async () => {
+      const lean = await ok('get_chart_info', { identifier: 1 });
+      expect(lean.form_data).toBeUndefined();
+      expect(lean.omitted_fields).toContain('form_data');
+      expect(lean.filters).toBeTypeOf('object');
+      for (const request of [
+        { identifier: 1, include_form_data: true },
+        { identifier: 1, select_columns: ['form_data'] },
+      ]) {
+        const full = await ok('get_chart_info', request);
+        expect(full.form_data).toMatchObject({ viz_type: lean.viz_type });
+        expect(full.omitted_fields).not.toContain('form_data');
+      }
+    });
+
+    it('get_dashboard_info: id, UUID, slug, slugified title and the aliases', async () => {
+      const sales = await firstRow("SELECT id, uuid FROM dashboards WHERE slug = 'sales-overview'");
+      for (const request of [
+        { identifier: sales.id },
+        { identifier: sales.uuid },
+        { identifier: 'sales-overview' },
+        { id: sales.id },
+        { dashboard_id: 'sales-overview' },
+      ]) {
+        const info = await ok('get_dashboard_info', request);
+        expect(info).toMatchObject({ id: sales.id, slug: 'sales-overview', uuid: sales.uuid });
+        expect(info.warnings).toBeUndefined();
+      }
+      // "Births Draft" has no slug; its slugified title finds it, with a warning.
+      const draft = await firstRow(
+        "SELECT id, uuid FROM dashboards WHERE dashboard_title = 'Births Draft'",
+      );
+      const byTitle = await ok('get_dashboard_info', { identifier: 'births-draft' });
+      expect(byTitle.id).toBe(draft.id);
+      expect(byTitle.warnings[0]).toContain(String(draft.id));
+      await failure('get_dashboard_info', { identifier: 'no-such-dashboard' }, 'NotFound');
+      await invalid('get_dashboard_info', { request: {} }, 'identifier');
+    });
+
+    it('get_dashboard_info: raw fields only on request, listed in omitted_fields', async () => {
+      const lean = await ok('get_dashboard_info', { identifier: 'sales-overview' });
+      expect(lean.position_json).toBeUndefined();
+      expect(Object.keys(lean.omitted_fields as object)).toContain('position_json');
+      expect(lean.charts.length).toBe(lean.chart_count);
+      expect(lean.native_filters.length).toBeGreaterThan(0);
+      const full = await ok('get_dashboard_info', {
+        identifier: 'sales-overview',
+        select_columns: ['position_json', 'json_metadata'],
+      });
+      expect(full.position_json).toHaveProperty('ROOT_ID');
+      expect(full.json_metadata).toBeTypeOf('object');
+      expect(Object.keys(full.omitted_fields as object)).not.toContain('position_json');
+      await failure(
+        'get_dashboard_info',
+        { identifier: 'sales-overview', select_columns: ['secret'] },
+        'InvalidColumn',
+      );
+    });
+
+    it('get_dashboard_layout: by id and slug, charts in reading order', async () => {
+      const byId = await ok('get_dashboard_layout', { identifier: 2 });
+      const bySlug = await ok('get_dashboard_layout', { identifier: 'web-analytics' });
+      expect(bySlug.chart_ids).toEqual(byId.chart_ids);
+      expect(bySlug.tabs.length).toBeGreaterThan(0);
+      expect(bySlug.tabs.flatMap((tab: { chart_ids: number[] }) => tab.chart_ids)).toEqual(
+        bySlug.chart_ids,
+      );
+      await failure('get_dashboard_layout', { identifier: 999_999 }, 'NotFound');
+    });
+
+    it('get_dataset_info: id, UUID, aliases, select_columns and column_fields', async () => {
+      const dataset = await firstRow(
+        "SELECT id, uuid FROM tables WHERE table_name = 'sales_orders'",
+      );
+      for (const request of [
+        { identifier: dataset.id },
+        { identifier: dataset.uuid },
+        { dataset_id: dataset.id },
+        { id: dataset.uuid },
+      ]) {
+        await expect(ok('get_dataset_info', request)).resolves.toMatchObject({
+          id: dataset.id,
+          table_name: 'sales_orders',
+          uuid: dataset.uuid,
+        });
+      }
+      const picked = await ok('get_dataset_info', {
+        column_fields: ['column_name', 'verbose_name'],
+        identifier: dataset.id,
+        select_columns: 'id,table_name,columns',
+      });
+      expect(Object.keys(picked)).toEqual(['id', 'table_name', 'columns']);
+      for (const column of picked.columns) {
+        expect(Object.keys(column as object)).toEqual(['column_name', 'verbose_name']);
+      }
+      await failure(
+        'get_dataset_info',
+        { identifier: dataset.id, select_columns: ['secret'] },
+        'InvalidColumn',
+      );
+      await failure('get_dataset_info', { identifier: 999_999 }, 'NotFound');
+    });
+
+    it('get_database_info: id, UUID and aliases, never the URI or a password', async () => {
+      const database = await firstRow("SELECT id, uuid FROM dbs WHERE database_name = 'examples'");
+      for (const request of [
+        { identifier: database.id },
+        { identifier: database.uuid },
+        { database_id: database.id },
+        { id: database.uuid },
+      ]) {
+        const info = await ok('get_database_info', request);
+        expect(info).toMatchObject({ database_name: 'examples', id: database.id });
+        expect(JSON.stringify(info)).not.toMatch(/sqlite:\/\/|password/i);
+      }
+      await failure('get_database_info', { identifier: 999_999 }, 'NotFound');
+      await invalid('get_database_info', { request: { identifier: 1, uri: true } }, 'uri');
+    });
+  });
+});
