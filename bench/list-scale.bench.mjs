@@ -278,10 +278,18 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 async function measureAll(small, large) {
   const rows = [];
   for (const user of USERS) {
-    const services = await Promise.all([
+    const started = await Promise.allSettled([
       startService(small.database.uri, user),
       startService(large.database.uri, user),
     ]);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) {
+      await Promise.all(
+        started.filter((result) => result.status === 'fulfilled').map(({ value }) => value.stop()),
+      );
+      throw failed.reason;
+    }
+    const services = started.map((result) => result.value);
     try {
       for (const [tool, label, smallRequest, largeRequest] of await casesFor(...services)) {
         const pair = await measurePair(...services, tool, smallRequest, largeRequest);
