@@ -5,23 +5,26 @@
 // service per database and user started side by side, every case measured alternately on both.
 // Measured twice in the same run: on Superset's schema as it ships, then again after adding the
 // indexes docs/PERFORMANCE.md suggests to both databases. Run by `npm run bench` (which builds
-// first); BENCH_LARGE / BENCH_ROUNDS / BENCH_USERS override the sizes.
+// first); BENCH_LARGE / BENCH_ROUNDS / BENCH_USERS override the sizes, SMCP_E2E_ROOT the build.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { loadDemoContent } from '../dist/demo/demo-loader.js';
-import { createExamplesDatabase } from '../dist/demo/examples-data.js';
-import { createMetadataSchema } from '../dist/demo/metadata-schema.js';
-import { postgresRunner } from '../dist/demo/sql-runner.js';
-import { createTemporaryPostgresDatabase } from '../dist/superset/database/temporary-postgres-database.js';
-
-const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+// SMCP_E2E_ROOT, as for the e2e tests: a build elsewhere, so a rebuild here cannot pull dist/ away.
+const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
+const fromDist = (path) => import(pathToFileURL(join(ROOT, 'dist', path)).href);
+const { loadDemoContent } = await fromDist('demo/demo-loader.js');
+const { createExamplesDatabase } = await fromDist('demo/examples-data.js');
+const { createMetadataSchema } = await fromDist('demo/metadata-schema.js');
+const { postgresRunner } = await fromDist('demo/sql-runner.js');
+const { createTemporaryPostgresDatabase } = await fromDist(
+  'superset/database/temporary-postgres-database.js',
+);
 const SMALL = 10;
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -309,7 +312,10 @@ function printTable(title, rows) {
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const { label, pair, ratio, tool, user } of rows) {
-    const visible = (result) => result.total_count ?? '-';
+    const visible = (result) =>
+      result.total_count === undefined
+        ? '-'
+        : `${result.total_count_is_lower_bound ? '>' : ''}${result.total_count}`;
     console.log(
       `| ${user} | ${tool} | ${label} | ${visible(pair.results.small)} | ${visible(pair.results.large)} | ` +
         `${format(pair.small.p50)} | ${format(pair.large.p50)} | ${format(pair.large.p90)} | ` +

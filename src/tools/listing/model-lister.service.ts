@@ -11,10 +11,20 @@ import {
   type ListSpec,
 } from './list-spec.js';
 
+/**
+ * Counting stops past this many visible rows. An assistant never pages through more than that —
+ * it should narrow the list with filters or search instead — while an exact count of every
+ * visible row costs a scan that grows with the metadata database.
+ */
+export const COUNT_CAP = 1_000;
+
 /** One page of ids, in order, and what the response needs to describe it. */
 export interface ListPage {
   readonly ids: readonly number[];
+  /** Exact, or `COUNT_CAP` when more rows are visible (`totalCountIsLowerBound`). */
   readonly totalCount: number;
+  readonly totalCountIsLowerBound: boolean;
+  readonly hasNext: boolean;
   readonly page: number;
   readonly pageSize: number;
   readonly columnsRequested: readonly string[];
@@ -61,9 +71,11 @@ export class ModelLister {
     }
     if (request.search) this.applySearch(spec, query, request.search);
 
-    const totalCount = await query.clone().getCount();
+    const counted = await this.boundedCount(query);
+    const totalCountIsLowerBound = counted > COUNT_CAP;
+    const totalCount = Math.min(counted, COUNT_CAP);
     const totalPages = Math.ceil(totalCount / request.page_size);
-    if (request.page > 1 && request.page > totalPages) {
+    if (!totalCountIsLowerBound && request.page > 1 && request.page > totalPages) {
       return toolFailure(
         'PageOutOfRange',
         `Page ${request.page} is past the last page (${totalPages}) of ${totalCount} ${spec.itemsKey}.`,
@@ -77,16 +89,25 @@ export class ModelLister {
       .orderBy(orderSql, direction)
       .addOrderBy(spec.idSql, direction)
       .offset((request.page - 1) * request.page_size)
-      .limit(request.page_size)
+      .limit(request.page_size + 1)
       .getRawMany<{ id: number | string }>();
+    if (totalCountIsLowerBound && request.page > 1 && rows.length === 0) {
+      return toolFailure(
+        'PageOutOfRange',
+        `Page ${request.page} is past the last page of more than ${COUNT_CAP} ${spec.itemsKey}.`,
+        { suggestions: [`Use an earlier page, or narrow the list with filters or search.`] },
+      );
+    }
     return {
       columns: columnsRequested.length > 0 ? columnsRequested : spec.defaultColumns,
       columnsRequested,
       filtersApplied: filters,
-      ids: rows.map((row) => Number(row.id)),
+      hasNext: rows.length > request.page_size,
+      ids: rows.slice(0, request.page_size).map((row) => Number(row.id)),
       page: request.page,
       pageSize: request.page_size,
       totalCount,
+      totalCountIsLowerBound,
     };
   }
 
@@ -96,15 +117,20 @@ export class ModelLister {
     page: ListPage,
     items: readonly Record<string, unknown>[],
   ): Record<string, unknown> {
-    const totalPages = Math.ceil(page.totalCount / page.pageSize);
     const pagination = {
-      has_next: page.page < totalPages,
+      has_next: page.hasNext,
       has_previous: page.page > 1,
       page: page.page,
       page_size: page.pageSize,
       total_count: page.totalCount,
-      total_pages: totalPages,
+      ...(page.totalCountIsLowerBound && { total_count_is_lower_bound: true }),
+      total_pages: Math.ceil(page.totalCount / page.pageSize),
     };
+    const hint = page.totalCountIsLowerBound
+      ? `More than ${COUNT_CAP} ${spec.itemsKey} match, so total_count and total_pages count ` +
+        `only the first ${COUNT_CAP}. Narrow the list with filters or search rather than ` +
+        `paging through it.`
+      : undefined;
     return {
       [spec.itemsKey]: items.map((item) =>
         Object.fromEntries(page.columns.map((column) => [column, item[column] ?? null])),
@@ -115,10 +141,25 @@ export class ModelLister {
       count: items.length,
       filters_applied: page.filtersApplied,
       ...pagination,
+      ...(hint && { hint }),
       pagination,
       sortable_columns: Object.keys(spec.sortColumns),
       timestamp: new Date().toISOString(),
     };
+  }
+
+  /** Visible rows of the filtered query, counted up to one past `COUNT_CAP`. */
+  private async boundedCount(query: SelectQueryBuilder<object>): Promise<number> {
+    const firstRows = query
+      .clone()
+      .select('1', 'one')
+      .limit(COUNT_CAP + 1);
+    const [sql, parameters] = firstRows.getQueryAndParameters();
+    const rows: { count: number | string }[] = await query.connection.query(
+      `SELECT COUNT(*) AS count FROM (${sql}) first_rows`,
+      parameters,
+    );
+    return Number(rows[0]?.count ?? 0);
   }
 
   private applyFilter(
