@@ -229,7 +229,8 @@ async function headersFor(nodeBinary, sqlitePackage) {
   const own = dirname(dirname(nodeBinary));
   if (!hooksObjectWrap(own) || !derivesObjectWrap(sqlitePackage)) return own;
   const { version } = await describeNode(nodeBinary);
-  const safe = LAST_HEADERS_WITHOUT_OBJECTWRAP_HOOK[Number(version.replace(/^v/, '').split('.')[0])];
+  const safe =
+    LAST_HEADERS_WITHOUT_OBJECTWRAP_HOOK[Number(version.replace(/^v/, '').split('.')[0])];
   if (!safe) return own;
   const { nodeRuntime } = await import('./node-runtime.mjs');
   return dirname(dirname(await nodeRuntime(safe)));
