@@ -1,17 +1,17 @@
 import type { ListSpec } from '../listing/list-spec.js';
+import {
+  AUDIT_COLUMNS,
+  auditFilterColumns,
+  certificationColumns,
+  linkFilter,
+} from '../listing/shared-columns.js';
 
 /** What `list_charts` can select, filter, sort and search (upstream's names). */
 export const CHART_LIST: ListSpec = {
   columns: {
+    ...AUDIT_COLUMNS,
+    ...certificationColumns('chart'),
     cache_timeout: { description: 'Cache timeout in seconds', type: 'integer' },
-    certification_details: { description: 'Certification details', type: 'string' },
-    certified_by: { description: 'Who certified the chart', type: 'string' },
-    changed_by: { description: 'Username of the last editor', type: 'string' },
-    changed_on: { description: 'Last change (ISO 8601)', type: 'datetime' },
-    changed_on_humanized: { description: 'Last change, e.g. "3 days ago"', type: 'string' },
-    created_by: { description: 'Username of the creator', type: 'string' },
-    created_on: { description: 'Creation time (ISO 8601)', type: 'datetime' },
-    created_on_humanized: { description: 'Creation time, e.g. "2 months ago"', type: 'string' },
     dashboards: {
       description: 'Dashboards the chart is on: [{id, dashboard_title}]',
       type: 'array',
@@ -42,32 +42,28 @@ export const CHART_LIST: ListSpec = {
   ],
   defaultOrder: { column: 'changed_on', direction: 'desc' },
   filterColumns: {
-    changed_by_fk: {
-      description: 'Id of the last editor',
-      kind: 'integer',
-      sql: 's.changed_by_fk',
-    },
-    created_by_fk: { description: 'Id of the creator', kind: 'integer', sql: 's.created_by_fk' },
-    dashboards: {
-      condition: (operator, parameter) =>
-        `${operator === 'nin' || operator === 'ne' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM dashboard_slices f_ds WHERE f_ds.slice_id = s.id AND f_ds.dashboard_id ${operator === 'in' || operator === 'nin' ? `IN (:...${parameter})` : `= :${parameter}`})`,
-      description: 'Id of a dashboard the chart is on',
-      kind: 'integer',
-      operators: ['eq', 'ne', 'in', 'nin'],
-    },
+    ...auditFilterColumns('s'),
+    dashboards: linkFilter(
+      'Id of a dashboard the chart is on',
+      {
+        alias: 'f_ds',
+        rowColumn: 'slice_id',
+        table: 'dashboard_slices',
+        valueColumn: 'dashboard_id',
+      },
+      's.id',
+    ),
     datasource_id: { description: 'Dataset id', kind: 'integer', sql: 's.datasource_id' },
     datasource_name: {
       description: 'Current name of the dataset',
       kind: 'string',
       sql: '(SELECT f_t.table_name FROM tables f_t WHERE f_t.id = s.datasource_id)',
     },
-    editor: {
-      condition: (operator, parameter) =>
-        `${operator === 'nin' || operator === 'ne' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM slice_user f_su WHERE f_su.slice_id = s.id AND f_su.user_id ${operator === 'in' || operator === 'nin' ? `IN (:...${parameter})` : `= :${parameter}`})`,
-      description: 'Id of a user who owns (may edit) the chart',
-      kind: 'integer',
-      operators: ['eq', 'ne', 'in', 'nin'],
-    },
+    editor: linkFilter(
+      'Id of a user who owns (may edit) the chart',
+      { alias: 'f_su', rowColumn: 'slice_id', table: 'slice_user', valueColumn: 'user_id' },
+      's.id',
+    ),
     slice_name: { description: 'Chart name', kind: 'string', sql: 's.slice_name' },
     viz_type: { description: 'Visualization type', kind: 'string', sql: 's.viz_type' },
   },

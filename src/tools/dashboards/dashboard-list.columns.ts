@@ -1,4 +1,10 @@
-import type { FilterOperator, ListSpec } from '../listing/list-spec.js';
+import type { ListSpec } from '../listing/list-spec.js';
+import {
+  AUDIT_COLUMNS,
+  auditFilterColumns,
+  certificationColumns,
+  linkFilter,
+} from '../listing/shared-columns.js';
 
 /**
  * Query parameter holding the caller's user id, which the `favorite` filter compares favstar rows
@@ -6,21 +12,12 @@ import type { FilterOperator, ListSpec } from '../listing/list-spec.js';
  */
 export const FAVORITE_USER_PARAMETER = 'favoriteUserId';
 
-const ownerCondition = (operator: FilterOperator, parameter: string): string =>
-  `${operator === 'nin' || operator === 'ne' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM dashboard_user f_du WHERE f_du.dashboard_id = d.id AND f_du.user_id ${operator === 'in' || operator === 'nin' ? `IN (:...${parameter})` : `= :${parameter}`})`;
-
 /** What `list_dashboards` can select, filter, sort and search (upstream's names). */
 export const DASHBOARD_LIST: ListSpec = {
   columns: {
-    certification_details: { description: 'Certification details', type: 'string' },
-    certified_by: { description: 'Who certified the dashboard', type: 'string' },
-    changed_by: { description: 'Username of the last editor', type: 'string' },
-    changed_on: { description: 'Last change (ISO 8601)', type: 'datetime' },
-    changed_on_humanized: { description: 'Last change, e.g. "3 days ago"', type: 'string' },
+    ...AUDIT_COLUMNS,
+    ...certificationColumns('dashboard'),
     chart_count: { description: 'Number of its charts you can see', type: 'integer' },
-    created_by: { description: 'Username of the creator', type: 'string' },
-    created_on: { description: 'Creation time (ISO 8601)', type: 'datetime' },
-    created_on_humanized: { description: 'Creation time, e.g. "2 months ago"', type: 'string' },
     dashboard_title: { description: 'Dashboard title', type: 'string' },
     description: { description: 'Description written by its owners', type: 'string' },
     external_url: { description: 'URL of the system that manages it, if any', type: 'string' },
@@ -46,19 +43,13 @@ export const DASHBOARD_LIST: ListSpec = {
   ],
   defaultOrder: { column: 'changed_on', direction: 'desc' },
   filterColumns: {
-    changed_by_fk: {
-      description: 'Id of the last editor',
-      kind: 'integer',
-      sql: 'd.changed_by_fk',
-    },
-    created_by_fk: { description: 'Id of the creator', kind: 'integer', sql: 'd.created_by_fk' },
+    ...auditFilterColumns('d'),
     dashboard_title: { description: 'Dashboard title', kind: 'string', sql: 'd.dashboard_title' },
-    editor: {
-      condition: ownerCondition,
-      description: 'Id of a user who owns (may edit) the dashboard',
-      kind: 'integer',
-      operators: ['eq', 'ne', 'in', 'nin'],
-    },
+    editor: linkFilter(
+      'Id of a user who owns (may edit) the dashboard',
+      { alias: 'f_du', rowColumn: 'dashboard_id', table: 'dashboard_user', valueColumn: 'user_id' },
+      'd.id',
+    ),
     favorite: {
       description: 'Whether you marked it as a favourite',
       kind: 'boolean',

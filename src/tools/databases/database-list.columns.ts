@@ -1,4 +1,5 @@
 import type { ListSpec } from '../listing/list-spec.js';
+import { AUDIT_COLUMNS, auditFilterColumns } from '../listing/shared-columns.js';
 
 /**
  * What `list_databases` can select, filter, sort and search (upstream's names). The connection
@@ -6,6 +7,7 @@ import type { ListSpec } from '../listing/list-spec.js';
  */
 export const DATABASE_LIST: ListSpec = {
   columns: {
+    ...AUDIT_COLUMNS,
     allow_ctas: { description: 'CREATE TABLE AS allowed in SQL Lab', type: 'boolean' },
     allow_cvas: { description: 'CREATE VIEW AS allowed in SQL Lab', type: 'boolean' },
     allow_dml: {
@@ -23,13 +25,7 @@ export const DATABASE_LIST: ListSpec = {
       description: 'What you can do with the database, with a one-line summary',
       type: 'object',
     },
-    changed_by: { description: 'Username of the last editor', type: 'string' },
-    changed_on: { description: 'Last change (ISO 8601)', type: 'datetime' },
-    changed_on_humanized: { description: 'Last change, e.g. "3 days ago"', type: 'string' },
     configuration_method: { description: 'sqlalchemy_form or dynamic_form', type: 'string' },
-    created_by: { description: 'Username of the creator', type: 'string' },
-    created_on: { description: 'Creation time (ISO 8601)', type: 'datetime' },
-    created_on_humanized: { description: 'Creation time, e.g. "2 months ago"', type: 'string' },
     database_name: { description: 'Name of the database connection', type: 'string' },
     dataset_count: { description: 'Datasets on this database you can access', type: 'integer' },
     expose_in_sqllab: { description: 'Listed in SQL Lab', type: 'boolean' },
@@ -53,18 +49,13 @@ export const DATABASE_LIST: ListSpec = {
   ],
   defaultOrder: { column: 'changed_on', direction: 'desc' },
   filterColumns: {
+    ...auditFilterColumns('db'),
     allow_file_upload: {
       description: 'CSV/Excel upload allowed',
       kind: 'boolean',
       operators: ['eq', 'ne'],
       sql: 'db.allow_file_upload',
     },
-    changed_by_fk: {
-      description: 'Id of the last editor',
-      kind: 'integer',
-      sql: 'db.changed_by_fk',
-    },
-    created_by_fk: { description: 'Id of the creator', kind: 'integer', sql: 'db.created_by_fk' },
     database_name: {
       description: 'Name of the database connection',
       kind: 'string',

@@ -1,27 +1,23 @@
-import type { FilterOperator } from '../listing/list-spec.js';
 import type { ListSpec } from '../listing/list-spec.js';
-
-const ownerCondition = (operator: FilterOperator, parameter: string): string =>
-  `${operator === 'nin' || operator === 'ne' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM sqlatable_user f_tu WHERE f_tu.table_id = t.id AND f_tu.user_id ${operator === 'in' || operator === 'nin' ? `IN (:...${parameter})` : `= :${parameter}`})`;
+import {
+  AUDIT_COLUMNS,
+  auditFilterColumns,
+  certificationColumns,
+  linkFilter,
+} from '../listing/shared-columns.js';
 
 /** What `list_datasets` can select, filter, sort and search (upstream's names). */
 export const DATASET_LIST: ListSpec = {
   columns: {
+    ...AUDIT_COLUMNS,
+    ...certificationColumns('dataset'),
     cache_timeout: { description: 'Cache timeout in seconds', type: 'integer' },
     catalog: { description: 'Catalog (Superset 4.1+, catalog-aware engines)', type: 'string' },
-    certification_details: { description: 'Certification details', type: 'string' },
-    certified_by: { description: 'Who certified the dataset', type: 'string' },
-    changed_by: { description: 'Username of the last editor', type: 'string' },
-    changed_on: { description: 'Last change (ISO 8601)', type: 'datetime' },
-    changed_on_humanized: { description: 'Last change, e.g. "3 days ago"', type: 'string' },
     columns: {
       description: 'Active columns: [{column_name, type, is_dttm}]',
       heavy: true,
       type: 'array',
     },
-    created_by: { description: 'Username of the creator', type: 'string' },
-    created_on: { description: 'Creation time (ISO 8601)', type: 'datetime' },
-    created_on_humanized: { description: 'Creation time, e.g. "2 months ago"', type: 'string' },
     database_id: { description: 'Id of the database connection', type: 'integer' },
     database_name: { description: 'Name of the database connection', type: 'string' },
     description: { description: 'Description written by its owners', type: 'string' },
@@ -57,12 +53,7 @@ export const DATASET_LIST: ListSpec = {
   ],
   defaultOrder: { column: 'changed_on', direction: 'desc' },
   filterColumns: {
-    changed_by_fk: {
-      description: 'Id of the last editor',
-      kind: 'integer',
-      sql: 't.changed_by_fk',
-    },
-    created_by_fk: { description: 'Id of the creator', kind: 'integer', sql: 't.created_by_fk' },
+    ...auditFilterColumns('t'),
     database_id: {
       description: 'Id of the database connection',
       kind: 'integer',
@@ -73,18 +64,16 @@ export const DATASET_LIST: ListSpec = {
       kind: 'string',
       sql: '(SELECT f_db.database_name FROM dbs f_db WHERE f_db.id = t.database_id)',
     },
-    editor: {
-      condition: ownerCondition,
-      description: 'Id of a user who owns (may edit) the dataset',
-      kind: 'integer',
-      operators: ['eq', 'ne', 'in', 'nin'],
-    },
-    owner: {
-      condition: ownerCondition,
-      description: 'Id of a user who owns the dataset (same as editor)',
-      kind: 'integer',
-      operators: ['eq', 'ne', 'in', 'nin'],
-    },
+    editor: linkFilter(
+      'Id of a user who owns (may edit) the dataset',
+      { alias: 'f_tu', rowColumn: 'table_id', table: 'sqlatable_user', valueColumn: 'user_id' },
+      't.id',
+    ),
+    owner: linkFilter(
+      'Id of a user who owns the dataset (same as editor)',
+      { alias: 'f_tu', rowColumn: 'table_id', table: 'sqlatable_user', valueColumn: 'user_id' },
+      't.id',
+    ),
     schema: { description: 'Schema of the table', kind: 'string', sql: 't.schema' },
     table_name: { description: 'Table name', kind: 'string', sql: 't.table_name' },
   },

@@ -75,3 +75,8 @@ export function filterOperators(column: FilterColumn): readonly FilterOperator[]
       return FILTER_OPERATORS.filter((operator) => !TEXT_ONLY_OPERATORS.has(operator));
   }
 }
+
+/** Names of a spec's columns in a stable, alphabetical order, whatever order they were declared in. */
+export function sortedNames(record: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(record).sort();
+}

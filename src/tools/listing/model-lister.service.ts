@@ -6,6 +6,7 @@ import { isToolFailure, toolFailure, type ToolFailure } from '../tool-failure.js
 import type { ListFilter, ListRequest } from './list-request.schema.js';
 import {
   filterOperators,
+  sortedNames,
   type FilterColumn,
   type FilterOperator,
   type ListSpec,
@@ -50,7 +51,7 @@ export class ModelLister {
     const unknownColumns = columnsRequested.filter((column) => !(column in spec.columns));
     if (unknownColumns.length > 0) {
       return toolFailure('InvalidColumn', `Unknown select_columns: ${unknownColumns.join(', ')}.`, {
-        suggestions: [`Allowed columns: ${Object.keys(spec.columns).join(', ')}`],
+        suggestions: [`Allowed columns: ${sortedNames(spec.columns).join(', ')}`],
       });
     }
     const orderColumn = request.order_column ?? spec.defaultOrder.column;
@@ -60,7 +61,7 @@ export class ModelLister {
         'InvalidOrderColumn',
         `Cannot sort ${spec.itemsKey} by '${orderColumn}'.`,
         {
-          suggestions: [`Sortable columns: ${Object.keys(spec.sortColumns).join(', ')}`],
+          suggestions: [`Sortable columns: ${sortedNames(spec.sortColumns).join(', ')}`],
         },
       );
     }
@@ -135,7 +136,7 @@ export class ModelLister {
       [spec.itemsKey]: items.map((item) =>
         Object.fromEntries(page.columns.map((column) => [column, item[column] ?? null])),
       ),
-      columns_available: Object.keys(spec.columns),
+      columns_available: sortedNames(spec.columns),
       columns_loaded: page.columns,
       columns_requested: page.columnsRequested,
       count: items.length,
@@ -143,7 +144,7 @@ export class ModelLister {
       ...pagination,
       ...(hint && { hint }),
       pagination,
-      sortable_columns: Object.keys(spec.sortColumns),
+      sortable_columns: sortedNames(spec.sortColumns),
       timestamp: new Date().toISOString(),
     };
   }
@@ -173,7 +174,7 @@ export class ModelLister {
       return toolFailure(
         'InvalidFilterColumn',
         `Cannot filter ${spec.itemsKey} on '${filter.col}'.`,
-        { suggestions: [`Filterable columns: ${Object.keys(spec.filterColumns).join(', ')}`] },
+        { suggestions: [`Filterable columns: ${sortedNames(spec.filterColumns).join(', ')}`] },
       );
     }
     const operators = filterOperators(column);

@@ -9,6 +9,7 @@ import { DEFAULT_PAGE_SIZE } from '../listing/list-request.schema.js';
 import {
   FILTER_OPERATORS,
   filterOperators,
+  sortedNames,
   type FilterColumn,
   type ListSpec,
 } from '../listing/list-spec.js';
@@ -48,9 +49,9 @@ describe(modelSchema.name, () => {
       model_type: 'chart',
       search_columns: ['slice_name', 'description'],
     });
-    expect(schema.all_column_names).toEqual(Object.keys(CHART_LIST.columns));
+    expect(schema.all_column_names).toEqual(sortedNames(CHART_LIST.columns));
     expect(schema.default_columns).toEqual(CHART_LIST.defaultColumns);
-    expect(schema.sortable_columns).toEqual(Object.keys(CHART_LIST.sortColumns));
+    expect(schema.sortable_columns).toEqual(sortedNames(CHART_LIST.sortColumns));
     expect(schema.select_columns).toContainEqual({
       description: 'Chart name',
       name: 'slice_name',

@@ -2,7 +2,12 @@ import { CHART_LIST } from '../charts/chart-list.columns.js';
 import { DASHBOARD_LIST } from '../dashboards/dashboard-list.columns.js';
 import { DATABASE_LIST } from '../databases/database-list.columns.js';
 import { DATASET_LIST } from '../datasets/dataset-list.columns.js';
-import { filterOperators, type FilterOperator, type ListSpec } from '../listing/list-spec.js';
+import {
+  filterOperators,
+  sortedNames,
+  type FilterOperator,
+  type ListSpec,
+} from '../listing/list-spec.js';
 
 export const MODEL_TYPES = ['chart', 'dataset', 'dashboard', 'database'] as const;
 
@@ -38,24 +43,31 @@ export function modelSchema(modelType: ModelType): ModelSchema {
 
 export function schemaOf(modelType: ModelType, spec: ListSpec): ModelSchema {
   return {
-    all_column_names: Object.keys(spec.columns),
+    all_column_names: sortedNames(spec.columns),
     default_columns: [...spec.defaultColumns],
     default_sort: spec.defaultOrder.column,
     default_sort_direction: spec.defaultOrder.direction,
     filter_columns: Object.fromEntries(
-      Object.entries(spec.filterColumns).map(([name, column]) => [
-        name,
-        { description: column.description, operators: filterOperators(column), type: column.kind },
-      ]),
+      sortedNames(spec.filterColumns).map((name) => {
+        const column = spec.filterColumns[name];
+        return [
+          name,
+          {
+            description: column.description,
+            operators: filterOperators(column),
+            type: column.kind,
+          },
+        ];
+      }),
     ),
     model_type: modelType,
     search_columns: searchColumnNames(spec),
-    select_columns: Object.entries(spec.columns).map(([name, column]) => ({
-      description: column.description,
+    select_columns: sortedNames(spec.columns).map((name) => ({
+      description: spec.columns[name].description,
       name,
-      type: column.type,
+      type: spec.columns[name].type,
     })),
-    sortable_columns: Object.keys(spec.sortColumns),
+    sortable_columns: sortedNames(spec.sortColumns),
   };
 }
 
