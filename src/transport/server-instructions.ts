@@ -76,7 +76,7 @@ const SECTIONS: readonly GuidanceSection[] = [
       ),
       withAny(
         LIST_TOOLS,
-        `- Pages start at 1; page_size is ${DEFAULT_PAGE_SIZE} by default and at most ${MAX_PAGE_SIZE}. Use total_count and has_next instead of fetching every page, and say so when you show only part of a list.`,
+        `- Pages start at 1; page_size is ${DEFAULT_PAGE_SIZE} by default and at most ${MAX_PAGE_SIZE}. Use total_count and has_next instead of fetching every page, and say so when you show only part of a list. When total_count_is_lower_bound is true there are more than total_count items: narrow the list with filters or search instead of paging.`,
       ),
       withAny(
         LIST_TOOLS,
