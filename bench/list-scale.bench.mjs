@@ -23,7 +23,7 @@ const { createExamplesDatabase } = await fromDist('demo/examples-data.js');
 const { createMetadataSchema } = await fromDist('demo/metadata-schema.js');
 const { postgresRunner } = await fromDist('demo/sql-runner.js');
 const { createTemporaryPostgresDatabase } = await fromDist(
-  'superset/database/temporary-postgres-database.js',
+  'superset/database/temporary-postgres-database.fixture.js',
 );
 const SMALL = 10;
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);

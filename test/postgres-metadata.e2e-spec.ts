@@ -10,7 +10,7 @@ import { postgresRunner } from '../src/demo/sql-runner.js';
 import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
-} from '../src/superset/database/temporary-postgres-database.js';
+} from '../src/superset/database/temporary-postgres-database.fixture.js';
 import { connectClient, postJson, toolJson } from './support/mcp-client.js';
 import {
   startServiceProcess,

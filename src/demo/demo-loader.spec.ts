@@ -8,7 +8,7 @@ import { uuidFromDb } from '../superset/database/metadata-values.js';
 import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
-} from '../superset/database/temporary-postgres-database.js';
+} from '../superset/database/temporary-postgres-database.fixture.js';
 import { type DemoContentSummary, loadDemoContent } from './demo-loader.js';
 import { createMetadataSchema, type MetadataSchemaVersion } from './metadata-schema.js';
 import { postgresRunner, type SqlRunner, sqliteRunner } from './sql-runner.js';

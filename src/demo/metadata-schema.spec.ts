@@ -5,7 +5,7 @@ import type { MetadataDialect } from '../superset/database/metadata-dialect.js';
 import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
-} from '../superset/database/temporary-postgres-database.js';
+} from '../superset/database/temporary-postgres-database.fixture.js';
 import {
   createMetadataSchema,
   CURRENT_ALEMBIC_HEAD,

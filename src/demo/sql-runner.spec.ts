@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
-} from '../superset/database/temporary-postgres-database.js';
+} from '../superset/database/temporary-postgres-database.fixture.js';
 import { postgresRunner, sqliteRunner, toPostgresPlaceholders } from './sql-runner.js';
 
 describe(toPostgresPlaceholders.name, () => {

@@ -9,7 +9,7 @@ import { MetadataDatabaseModule } from '../superset/database/metadata-database.m
 import {
   createMetadataTestDatabase,
   type MetadataTestDatabase,
-} from '../superset/database/metadata-test-database.js';
+} from '../superset/database/metadata-test-database.fixture.js';
 import { UsersModule } from './users.module.js';
 import { UsersRepository } from './users.repository.js';
 

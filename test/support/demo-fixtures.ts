@@ -8,7 +8,7 @@ import { createExamplesDatabase } from '../../src/demo/examples-data.js';
 import { createMetadataSchema } from '../../src/demo/metadata-schema.js';
 import { postgresRunner, sqliteRunner, type SqlRunner } from '../../src/demo/sql-runner.js';
 import type { MetadataDialect } from '../../src/superset/database/metadata-dialect.js';
-import { createTemporaryPostgresDatabase } from '../../src/superset/database/temporary-postgres-database.js';
+import { createTemporaryPostgresDatabase } from '../../src/superset/database/temporary-postgres-database.fixture.js';
 import { temporaryDataDir } from './service-process.js';
 
 /** A metadata database holding the demo content, for services started against it. */

@@ -7,7 +7,7 @@ import { MetadataDatabaseModule } from '../database/metadata-database.module.js'
 import {
   createMetadataTestDatabase,
   type MetadataTestDatabase,
-} from '../database/metadata-test-database.js';
+} from '../database/metadata-test-database.fixture.js';
 import { timestampToDb } from '../database/metadata-values.js';
 import { DashboardsRepository, slugifyTitle } from './dashboards.repository.js';
 

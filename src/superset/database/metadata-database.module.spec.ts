@@ -16,7 +16,10 @@ import type { MetadataDialect } from './metadata-dialect.js';
 import { MetadataDatabaseModule } from './metadata-database.module.js';
 import { METADATA_ENTITIES } from './metadata-entities.js';
 import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
-import { createMetadataTestDatabase, type MetadataTestDatabase } from './metadata-test-database.js';
+import {
+  createMetadataTestDatabase,
+  type MetadataTestDatabase,
+} from './metadata-test-database.fixture.js';
 import { timestampToDb, uuidFromDb, uuidToDb } from './metadata-values.js';
 
 const CREATED = '2025-10-10 08:33:45.448591';

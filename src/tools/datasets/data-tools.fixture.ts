@@ -15,7 +15,7 @@ import { postgresRunner, type SqlRunner, sqliteRunner } from '../../demo/sql-run
 import { MetadataDatabaseModule } from '../../superset/database/metadata-database.module.js';
 import type { MetadataDialect } from '../../superset/database/metadata-dialect.js';
 import { timestampToDb, uuidToDb } from '../../superset/database/metadata-values.js';
-import { createTemporaryPostgresDatabase } from '../../superset/database/temporary-postgres-database.js';
+import { createTemporaryPostgresDatabase } from '../../superset/database/temporary-postgres-database.fixture.js';
 import { SupersetUrls } from '../../superset/superset-urls.service.js';
 import { UsersModule } from '../../users/users.module.js';
 import { UsersRepository } from '../../users/users.repository.js';

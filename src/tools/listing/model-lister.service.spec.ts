@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
-} from '../../superset/database/temporary-postgres-database.js';
+} from '../../superset/database/temporary-postgres-database.fixture.js';
 import { isToolFailure, type ToolFailure } from '../tool-failure.js';
 import type { ListRequest } from './list-request.schema.js';
 import type { ListSpec } from './list-spec.js';

@@ -16,7 +16,7 @@ import { createMetadataSchema } from '../../demo/metadata-schema.js';
 import { postgresRunner, type SqlRunner, sqliteRunner } from '../../demo/sql-runner.js';
 import { MetadataDatabaseModule } from '../../superset/database/metadata-database.module.js';
 import type { MetadataDialect } from '../../superset/database/metadata-dialect.js';
-import { createTemporaryPostgresDatabase } from '../../superset/database/temporary-postgres-database.js';
+import { createTemporaryPostgresDatabase } from '../../superset/database/temporary-postgres-database.fixture.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { McpFeatureRegistry } from '../mcp-feature.registry.js';
 import type { ToolCall } from '../tool-call.js';

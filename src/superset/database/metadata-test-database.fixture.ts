@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 
 import { createMetadataSchema, type MetadataSchemaOptions } from '../../demo/metadata-schema.js';
 import type { MetadataDialect } from './metadata-dialect.js';
-import { createTemporaryPostgresDatabase } from './temporary-postgres-database.js';
+import { createTemporaryPostgresDatabase } from './temporary-postgres-database.fixture.js';
 
 /** A throw-away Superset-shaped metadata database for tests. */
 export interface MetadataTestDatabase {
