@@ -7,6 +7,7 @@
 // indexes docs/PERFORMANCE.md suggests to both databases. Run by `npm run bench` (which builds
 // first); BENCH_LARGE / BENCH_ROUNDS / BENCH_USERS override the sizes, SMCP_E2E_ROOT the build.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import pg from 'pg';
+
+const { Client: PgClient } = pg;
 
 // SMCP_E2E_ROOT, as for the e2e tests: a build elsewhere, so a rebuild here cannot pull dist/ away.
 const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -22,9 +26,33 @@ const { loadDemoContent } = await fromDist('demo/demo-loader.js');
 const { createExamplesDatabase } = await fromDist('demo/examples-data.js');
 const { createMetadataSchema } = await fromDist('demo/metadata-schema.js');
 const { postgresRunner } = await fromDist('demo/sql-runner.js');
-const { createTemporaryPostgresDatabase } = await fromDist(
-  'superset/database/temporary-postgres-database.fixture.js',
-);
+
+/** A uniquely named database on the local Postgres, dropped by `drop()`. */
+async function createTemporaryPostgresDatabase() {
+  const server = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+  const name = `smcp_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql) => {
+    const client = new PgClient({ ...server, database: 'postgres' });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const client = new PgClient({ ...server, database: name });
+  await client.connect();
+  return {
+    client,
+    drop: async () => {
+      await client.end();
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+    name,
+    uri: `postgresql://${server.user}@${server.host}:${server.port}/${name}`,
+  };
+}
 const SMALL = 10;
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
