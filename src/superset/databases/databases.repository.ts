@@ -138,7 +138,8 @@ export class DatabasesRepository {
 /** `postgresql+psycopg2://…` → `postgresql`, as Superset's `Database.backend`. */
 export function backendOf(sqlalchemyUri: unknown): string | null {
   if (typeof sqlalchemyUri !== 'string') return null;
-  return URI_SCHEME.exec(sqlalchemyUri.trim())?.[1]?.toLowerCase() ?? null;
+  const backend = URI_SCHEME.exec(sqlalchemyUri.trim())?.[1]?.toLowerCase() ?? null;
+  return backend === 'postgres' ? 'postgresql' : backend;
 }
 
 function text(value: unknown): string | null {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 
-import { backendOf } from './instance-stats.repository.js';
+import { backendOf } from '../databases/databases.repository.js';
 
 /** Applies the caller's access filter to a query over the model's table aliased as given. */
 export type AccessFilter = (query: SelectQueryBuilder<object>, alias: string) => void;
@@ -92,6 +92,6 @@ export class AccessibleContentRepository {
       .from('dbs', 'c');
     filter(query, 'c');
     const rows = await query.getRawMany<{ uri: string }>();
-    return rows.map((row) => backendOf(row.uri));
+    return rows.map((row) => backendOf(row.uri) ?? 'unknown');
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 
+import { backendOf } from '../databases/databases.repository.js';
 import { MetadataSchemaInspector } from '../database/metadata-schema-inspector.service.js';
 import { timestampToDb } from '../database/metadata-values.js';
 
@@ -113,7 +114,7 @@ export class InstanceStatsRepository {
       .select('t.sqlalchemy_uri', 'uri')
       .from('dbs', 't')
       .getRawMany<{ uri: string }>();
-    return rows.map((row) => backendOf(row.uri));
+    return rows.map((row) => backendOf(row.uri) ?? 'unknown');
   }
 
   async topCreators(limit: number): Promise<string[]> {
@@ -161,11 +162,4 @@ export class InstanceStatsRepository {
     const row = await query.getRawOne<{ n: string | number }>();
     return Number(row?.n ?? 0);
   }
-}
-
-/** The backend of a SQLAlchemy URI: its scheme without the driver (`postgresql+psycopg2` → `postgresql`). */
-export function backendOf(uri: string): string {
-  const scheme = /^([a-z0-9+._-]+):/i.exec(uri)?.[1] ?? 'unknown';
-  const backend = scheme.split('+')[0].toLowerCase();
-  return backend === 'postgres' ? 'postgresql' : backend;
 }

@@ -18,6 +18,7 @@ describe(backendOf.name, () => {
   it.each([
     ['postgresql+psycopg2://u:XXXXXXXXXX@h:5432/db', 'postgresql'],
     ['postgresql://h/db', 'postgresql'],
+    ['postgres://h/db', 'postgresql'],
     ['mysql+mysqldb://u@h/db', 'mysql'],
     ['sqlite:////srv/superset/examples.db', 'sqlite'],
     ['mssql+pyodbc://u@dsn', 'mssql'],
