@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+// SMCP_E2E_ROOT, as for the e2e tests: a build elsewhere, so a rebuild here cannot pull dist/ away.
+const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
 const WARMUP = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
 
