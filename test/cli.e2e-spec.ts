@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,19 @@ describe('superset-mcp CLI', () => {
     const result = await runCli(['run'], { MCP_SERVICE_PORT: 'lots' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('MCP_SERVICE_PORT');
+  });
+
+  it('names a metadata URI that leads nowhere and creates nothing', async () => {
+    const file = `${data.dir}/no-such-superset.db`;
+    const result = await runCli(['run', '--port', '0'], {
+      MCP_DEV_USERNAME: 'admin',
+      SQLALCHEMY_DATABASE_URI: `sqlite:///${file}`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      `superset-mcp: SQLALCHEMY_DATABASE_URI: there is no SQLite database at ${file}`,
+    );
+    expect(existsSync(file)).toBe(false);
   });
 
   it('refuses a dev user that does not exist, with upstream wording', async () => {

@@ -1,3 +1,8 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import BetterSqlite3 from 'better-sqlite3';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, MoreThanOrEqual, type Repository } from 'typeorm';
@@ -300,12 +305,39 @@ describe(MetadataDatabaseModule.name, () => {
       await db?.close();
     });
 
-    it('turns on foreign keys and WAL for a writable file', async () => {
+    it("turns on foreign keys and leaves the file's journal mode as Superset has it", async () => {
       const dataSource = moduleRef.get(DataSource);
       await expect(dataSource.query('PRAGMA foreign_keys')).resolves.toEqual([{ foreign_keys: 1 }]);
       await expect(dataSource.query('PRAGMA journal_mode')).resolves.toEqual([
-        { journal_mode: 'wal' },
+        { journal_mode: 'delete' },
       ]);
+    });
+  });
+
+  describe('a URI that does not lead to a Superset metadata database', () => {
+    it('names a missing SQLite file instead of creating an empty one', () => {
+      const file = join(tmpdir(), `smcp-missing-${process.pid}.db`);
+      expect(() => MetadataDatabaseModule.forRoot(`sqlite:///${file}`)).toThrow(
+        `SQLALCHEMY_DATABASE_URI: there is no SQLite database at ${file}`,
+      );
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it('refuses a database without Superset tables, naming what is missing', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'smcp-empty-'));
+      const file = join(folder, 'other.db');
+      new BetterSqlite3(file).close();
+      try {
+        await expect(
+          Test.createTestingModule({
+            imports: [MetadataDatabaseModule.forRoot(`sqlite:///${file}`)],
+          }).compile(),
+        ).rejects.toThrow(
+          /does not point at a Superset metadata database \(missing tables: ab_permission, .*tables\)/,
+        );
+      } finally {
+        rmSync(folder, { force: true, recursive: true });
+      }
     });
   });
 });

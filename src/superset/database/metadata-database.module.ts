@@ -1,5 +1,4 @@
 import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -26,6 +25,16 @@ const SQLITE_MEMORY = ':memory:';
 export class MetadataDatabaseModule {
   static forRoot(uri: string): DynamicModule {
     const connection = parseMetadataUri(uri);
+    if (
+      connection.dialect === 'sqlite' &&
+      connection.options.database !== SQLITE_MEMORY &&
+      !existsSync(connection.options.database)
+    ) {
+      // better-sqlite3 would create an empty file; a typo must not leave one behind.
+      throw new Error(
+        `SQLALCHEMY_DATABASE_URI: there is no SQLite database at ${connection.options.database}`,
+      );
+    }
     const repositories = TypeOrmModule.forFeature(METADATA_ENTITIES);
     return {
       exports: [repositories, METADATA_DIALECT, MetadataSchemaInspector],
@@ -39,6 +48,7 @@ export class MetadataDatabaseModule {
           useFactory: async (dataSource: DataSource, dialect: MetadataDialect) => {
             const inspector = new MetadataSchemaInspector(dataSource, dialect);
             await inspector.refresh();
+            inspector.assertSupersetSchema();
             return inspector;
           },
         },
@@ -68,7 +78,8 @@ function dataSourceOptions(connection: MetadataConnection): DataSourceOptions {
   return {
     ...connection.options,
     ...common,
-    enableWAL: !inMemory && !readonly && isWritable(dirname(file)),
+    // No WAL: switching journal mode would change the file Superset itself uses.
+    fileMustExist: !inMemory,
     prepareDatabase: (db: Database) => {
       db.pragma('foreign_keys = ON');
     },

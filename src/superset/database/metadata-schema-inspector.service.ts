@@ -21,6 +21,22 @@ const SQLITE_COLUMNS_SQL =
   'SELECT m.name AS table_name, p.name AS column_name ' +
   "FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type IN ('table', 'view')";
 
+/** Tables every supported Superset version has, and the service cannot work without. */
+const REQUIRED_TABLES = [
+  'ab_permission',
+  'ab_permission_view',
+  'ab_permission_view_role',
+  'ab_role',
+  'ab_user',
+  'ab_user_role',
+  'ab_view_menu',
+  'dashboard_slices',
+  'dashboards',
+  'dbs',
+  'slices',
+  'tables',
+] as const;
+
 /**
  * Which tables and columns the connected metadata database has, read once after connecting
  * (Superset 3.x–6.x differ), so repositories can leave out what an older database lacks.
@@ -90,6 +106,16 @@ export class MetadataSchemaInspector {
       throw new Error('MetadataSchemaInspector used before refresh()');
     }
     return this.columnsByTable;
+  }
+
+  /** Stops start-up with a clear message when the database is not a Superset metadata database. */
+  assertSupersetSchema(): void {
+    const missing = REQUIRED_TABLES.filter((table) => !this.hasTable(table));
+    if (missing.length > 0) {
+      throw new Error(
+        `SQLALCHEMY_DATABASE_URI does not point at a Superset metadata database (missing tables: ${missing.join(', ')})`,
+      );
+    }
   }
 
   private async readAlembicHead(): Promise<string | null> {
