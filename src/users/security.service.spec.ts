@@ -12,8 +12,12 @@ import { SettingsModule } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { loadDemoContent, type DemoContentSummary } from '../demo/demo-loader.js';
 import { createMetadataSchema } from '../demo/metadata-schema.js';
-import { sqliteRunner } from '../demo/sql-runner.js';
+import { postgresRunner, sqliteRunner } from '../demo/sql-runner.js';
 import { MetadataDatabaseModule } from '../superset/database/metadata-database.module.js';
+import {
+  createTemporaryPostgresDatabase,
+  type TemporaryPostgresDatabase,
+} from '../superset/database/temporary-postgres-database.fixture.js';
 import { SecurityService } from './security.service.js';
 import { UsersModule } from './users.module.js';
 import { UsersRepository } from './users.repository.js';
@@ -202,9 +206,73 @@ describe(SecurityService.name, () => {
       },
     );
 
+    it.each(['alpha', 'gamma', 'sales', 'grace', 'owner', 'nobody', 'dbuser'])(
+      'gives %s the same dashboards whether the list is probed row by row or not',
+      async (username) => {
+        const { access, dashboards } = await visible(username);
+        const query = dataSource.createQueryBuilder().select('t.id', 'id').from('dashboards', 't');
+        security.filterDashboards(query, access, 't', 'probe');
+        const rows = await query.orderBy('t.id').getRawMany<{ id: number }>();
+        expect(rows.map((row) => Number(row.id))).toEqual(dashboards);
+      },
+    );
+
+    it('probes dashboard lists only for users who can read many charts', async () => {
+      const sales = await security.accessFor((await users.findByUsername('sales'))!);
+      const alpha = await security.accessFor((await users.findByUsername('alpha'))!);
+      await expect(security.dashboardListShape(sales)).resolves.toBe('list');
+      await expect(security.dashboardListShape(alpha)).resolves.toBe('list');
+    });
+
     it('loads a user once per request object', async () => {
       const user = await users.findByUsername('alpha');
       expect(security.accessFor(user!)).toBe(security.accessFor(user!));
     });
   });
+});
+
+describe(`${SecurityService.name} on Postgres`, () => {
+  let database: TemporaryPostgresDatabase;
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    database = await createTemporaryPostgresDatabase();
+    const run = postgresRunner(database.client);
+    await createMetadataSchema(run, 'postgres');
+    await loadDemoContent(run, 'postgres', { examplesUri: 'sqlite:////tmp/examples.db' });
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        SettingsModule.forRoot(settings(true)),
+        MetadataDatabaseModule.forRoot(database.uri),
+        UsersModule,
+      ],
+    }).compile();
+    await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await database?.drop();
+  });
+
+  it.each(['alpha', 'gamma', 'sales', 'grace', 'owner', 'nobody'])(
+    'gives %s the same dashboards in the set, probed and by-key forms',
+    async (username) => {
+      const security = moduleRef.get(SecurityService);
+      const dataSource = moduleRef.get<DataSource>(getDataSourceToken());
+      const user = await moduleRef.get(UsersRepository).findByUsername(username);
+      const access = await security.accessFor(user!);
+      const ids = async (apply: (query: any) => void) => {
+        const query = dataSource.createQueryBuilder().select('t.id', 'id').from('dashboards', 't');
+        apply(query);
+        const rows = await query.orderBy('t.id').getRawMany<{ id: number }>();
+        return rows.map((row) => Number(row.id));
+      };
+      const listed = await ids((q) => security.filterDashboards(q, access, 't', 'list'));
+      await expect(ids((q) => security.filterDashboards(q, access, 't', 'probe'))).resolves.toEqual(
+        listed,
+      );
+      await expect(ids((q) => security.filterDashboard(q, access, 't'))).resolves.toEqual(listed);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, type WhereExpressionBuilder } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, type WhereExpressionBuilder } from 'typeorm';
 
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
@@ -24,6 +25,7 @@ export class SecurityService {
   private parameterCounter = 0;
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly permissions: RolePermissionsRepository,
     private readonly inspector: MetadataSchemaInspector,
     @InjectSettings() private readonly settings: Settings,
@@ -55,10 +57,37 @@ export class SecurityService {
     query.andWhere(this.chartCondition(access, alias));
   }
 
-  /** Superset's DashboardAccessFilter on `dashboards` aliased `alias`, for a list query. */
-  filterDashboards(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+  /**
+   * Superset's DashboardAccessFilter on `dashboards` aliased `alias`, for a list query. `shape`
+   * (from `dashboardListShape`) picks how the "has an accessible chart" part is evaluated.
+   */
+  filterDashboards(
+    query: WhereExpressionBuilder,
+    access: UserAccess,
+    alias: string,
+    shape: DashboardListShape = 'list',
+  ): void {
     if (access.isAdmin) return;
-    query.andWhere(this.dashboardCondition(access, alias, 'list'));
+    query.andWhere(this.dashboardCondition(access, alias, shape));
+  }
+
+  /**
+   * How a dashboard list should test "one of its charts is over an accessible dataset". When the
+   * user can read many charts, most dashboards pass, and a page (or a bounded count) is filled
+   * after probing a few rows through `dashboard_slices`' unique index: `probe`. When they can read
+   * few, collecting the dashboards of those charts once is cheaper than probing row after row:
+   * `list`. One bounded query decides.
+   */
+  async dashboardListShape(access: UserAccess): Promise<DashboardListShape> {
+    if (access.isAdmin || access.allDatasources) return 'list';
+    const query = this.dataSource.createQueryBuilder().select('1').from('slices', 'c');
+    this.filterCharts(query, access, 'c');
+    const [sql, parameters] = query.limit(DENSE_CHART_COUNT + 1).getQueryAndParameters();
+    const rows: { n: number | string }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM (${sql}) accessible_charts`,
+      parameters,
+    );
+    return Number(rows[0]?.n ?? 0) > DENSE_CHART_COUNT ? 'probe' : 'list';
   }
 
   /**
@@ -144,8 +173,13 @@ export class SecurityService {
     const roleIds = this.param();
     const published = this.param();
     const rbac = this.dashboardRbac;
+    // Owners and roles are few rows per user: in a probed list they stay one hashed set.
     const linked = (from: string, column: string, condition: string) =>
-      dashboardLinked(alias, shape, from, column, condition);
+      dashboardLinked(alias, shape === 'probe' ? 'list' : shape, from, column, condition);
+    const chartLinked = (from: string, column: string, condition: string) =>
+      shape === 'probe'
+        ? this.probedLink(alias, from, column, condition)
+        : dashboardLinked(alias, shape, from, column, condition);
     return new Brackets((where) => {
       where.where(
         linked(`dashboard_user ${owner}`, `${owner}.dashboard_id`, `${owner}.user_id = :${userId}`),
@@ -160,7 +194,7 @@ export class SecurityService {
             );
           }
           if (!access.allDatasources) {
-            const charts = this.chartOnDashboardCondition(access, linked);
+            const charts = this.chartOnDashboardCondition(access, chartLinked);
             viaData.andWhere(charts.sql, charts.parameters);
           }
         }),
@@ -173,6 +207,15 @@ export class SecurityService {
         );
       }
     });
+  }
+
+  /**
+   * A correlated EXISTS evaluated row by row. Postgres would turn a plain one inside an OR back into
+   * a hashed subplan over every link; `OFFSET 0` keeps it a per-row probe of the unique index.
+   */
+  private probedLink(alias: string, from: string, column: string, condition: string): string {
+    const fence = this.inspector.dialect === 'postgres' ? ' OFFSET 0' : '';
+    return `EXISTS (SELECT 1 FROM ${from} WHERE ${condition} AND ${column} = ${alias}.id${fence})`;
   }
 
   /** "One of the dashboard's charts is over a dataset the user may access", with its parameters. */
@@ -269,7 +312,12 @@ export class SecurityService {
 }
 
 /** How many rows a filtered query reads: a page of a list, or one row looked up by key. */
-type RowsShape = 'list' | 'one';
+type RowsShape = 'list' | 'one' | 'probe';
+
+export type DashboardListShape = 'list' | 'probe';
+
+/** Above this many readable charts a user's dashboard list is probed row by row. */
+const DENSE_CHART_COUNT = 1_000;
 
 /**
  * "`alias.id` is the `column` of a `from` row matching `condition`". For a list, an uncorrelated

@@ -140,8 +140,9 @@ export class DashboardsTools {
     const request = args.request ?? ListDashboardsRequest.parse({});
     const me = call.caller.user.id;
     const access = await this.security.accessFor(call.caller.user);
+    const shape = await this.security.dashboardListShape(access);
     const query = this.dashboards.listQuery((q, alias) =>
-      this.security.filterDashboards(q, access, alias),
+      this.security.filterDashboards(q, access, alias, shape),
     );
     query.setParameter(FAVORITE_USER_PARAMETER, me);
     if (request.created_by_me) query.andWhere('d.created_by_fk = :me', { me });
