@@ -220,8 +220,8 @@ describe(SecurityService.name, () => {
     it('probes dashboard lists only for users who can read many charts', async () => {
       const sales = await security.accessFor((await users.findByUsername('sales'))!);
       const alpha = await security.accessFor((await users.findByUsername('alpha'))!);
-      await expect(security.dashboardListShape(sales)).resolves.toBe('list');
-      await expect(security.dashboardListShape(alpha)).resolves.toBe('list');
+      await expect(security.dashboardListShape(sales, 'id')).resolves.toBe('list');
+      await expect(security.dashboardListShape(alpha, 'id')).resolves.toBe('list');
     });
 
     it('loads a user once per request object', async () => {

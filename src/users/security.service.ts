@@ -76,10 +76,14 @@ export class SecurityService {
    * user can read many charts, most dashboards pass, and a page (or a bounded count) is filled
    * after probing a few rows through `dashboard_slices`' unique index: `probe`. When they can read
    * few, collecting the dashboards of those charts once is cheaper than probing row after row:
-   * `list`. One bounded query decides.
+   * `list`. `orderColumn` is the `dashboards` column the page is sorted by. One bounded query
+   * decides.
    */
-  async dashboardListShape(access: UserAccess): Promise<DashboardListShape> {
+  async dashboardListShape(access: UserAccess, orderColumn: string): Promise<DashboardListShape> {
     if (access.isAdmin || access.allDatasources) return 'list';
+    // Without an index to walk in page order, every visible row is tested before the first page
+    // is known, and a hashed set beats probing each of them.
+    if (!this.inspector.hasIndexOn('dashboards', orderColumn)) return 'list';
     const query = this.dataSource.createQueryBuilder().select('1').from('slices', 'c');
     this.filterCharts(query, access, 'c');
     const [sql, parameters] = query.limit(DENSE_CHART_COUNT + 1).getQueryAndParameters();

@@ -42,6 +42,16 @@ describe(MetadataSchemaInspector.name, () => {
     expect(inspector.alembicVersion()).toBe('4b2a8c9d3e1f');
   });
 
+  it('knows which columns an index starts with, including primary keys', async () => {
+    const inspector = await inspect({ version: 'current' });
+    expect(inspector.hasIndexOn('dashboard_slices', 'dashboard_id')).toBe(true);
+    expect(inspector.hasIndexOn('dashboards', 'id')).toBe(true);
+    expect(inspector.hasIndexOn('dashboards', 'changed_on')).toBe(false);
+    await dataSource!.query('CREATE INDEX x_dashboards_changed_on ON dashboards (changed_on)');
+    await inspector.refresh();
+    expect(inspector.hasIndexOn('dashboards', 'changed_on')).toBe(true);
+  });
+
   it('sees none in a Superset 4.0 database', async () => {
     const inspector = await inspect({ version: 'legacy4' });
     expect(inspector.capabilities).toEqual({

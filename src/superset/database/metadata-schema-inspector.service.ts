@@ -21,6 +21,16 @@ const SQLITE_COLUMNS_SQL =
   'SELECT m.name AS table_name, p.name AS column_name ' +
   "FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type IN ('table', 'view')";
 
+/** First column of every index, per table: what an ORDER BY or a lookup can walk. */
+const POSTGRES_LEADING_INDEX_COLUMNS_SQL =
+  'SELECT t.relname AS table_name, a.attname AS column_name FROM pg_index i ' +
+  'JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace ' +
+  'JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] ' +
+  'WHERE n.nspname = current_schema()';
+const SQLITE_LEADING_INDEX_COLUMNS_SQL =
+  'SELECT m.name AS table_name, ii.name AS column_name FROM sqlite_master m ' +
+  "JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii WHERE m.type = 'table' AND ii.seqno = 0";
+
 /** Tables every supported Superset version has, and the service cannot work without. */
 const REQUIRED_TABLES = [
   'ab_permission',
@@ -44,6 +54,7 @@ const REQUIRED_TABLES = [
 export class MetadataSchemaInspector {
   private readonly logger = new Logger(MetadataSchemaInspector.name);
   private columnsByTable = new Map<string, ReadonlySet<string>>();
+  private indexedColumns = new Set<string>();
   private alembicHead: string | null = null;
   private inspected = false;
 
@@ -65,12 +76,21 @@ export class MetadataSchemaInspector {
       columnsByTable.set(table, columns);
     }
     this.columnsByTable = columnsByTable;
+    this.indexedColumns = await this.readLeadingIndexColumns();
     this.alembicHead = columnsByTable.has('alembic_version') ? await this.readAlembicHead() : null;
     this.inspected = true;
     this.logger.log(
       `metadata database (${this.dialect}): alembic head ${this.alembicHead ?? 'unknown'}, ` +
         `${columnsByTable.size} tables, capabilities: ${this.describeCapabilities()}`,
     );
+  }
+
+  /**
+   * Whether some index starts with this column (a primary key counts). Read at start-up: indexes
+   * an operator adds later are used by the planner at once, and by this answer after a restart.
+   */
+  hasIndexOn(table: string, column: string): boolean {
+    return this.indexedColumns.has(`${table.toLowerCase()}.${column.toLowerCase()}`);
   }
 
   hasTable(name: string): boolean {
@@ -116,6 +136,22 @@ export class MetadataSchemaInspector {
         `SQLALCHEMY_DATABASE_URI does not point at a Superset metadata database (missing tables: ${missing.join(', ')})`,
       );
     }
+  }
+
+  private async readLeadingIndexColumns(): Promise<Set<string>> {
+    const rows = await this.dataSource.query<{ table_name: string; column_name: string }[]>(
+      this.dialect === 'postgres'
+        ? POSTGRES_LEADING_INDEX_COLUMNS_SQL
+        : SQLITE_LEADING_INDEX_COLUMNS_SQL,
+    );
+    const indexed = new Set(
+      rows.map((row) => `${row.table_name.toLowerCase()}.${row.column_name.toLowerCase()}`),
+    );
+    // SQLite's rowid primary keys (INTEGER PRIMARY KEY) are not in the index list.
+    if (this.dialect === 'sqlite') {
+      for (const table of this.columnsByTable.keys()) indexed.add(`${table}.id`);
+    }
+    return indexed;
   }
 
   private async readAlembicHead(): Promise<string | null> {

@@ -140,7 +140,9 @@ export class DashboardsTools {
     const request = args.request ?? ListDashboardsRequest.parse({});
     const me = call.caller.user.id;
     const access = await this.security.accessFor(call.caller.user);
-    const shape = await this.security.dashboardListShape(access);
+    const orderSql =
+      DASHBOARD_LIST.sortColumns[request.order_column ?? DASHBOARD_LIST.defaultOrder.column] ?? '';
+    const shape = await this.security.dashboardListShape(access, orderSql.replace(/^d\./, ''));
     const query = this.dashboards.listQuery((q, alias) =>
       this.security.filterDashboards(q, access, alias, shape),
     );
