@@ -4,8 +4,9 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 
 import { InjectMetadataDialect } from '../database/inject-metadata-dialect.decorator.js';
 import type { MetadataDialect } from '../database/metadata-dialect.js';
+import { whereIdOrUuid } from '../database/identifier-lookup.js';
 import { MetadataSchemaInspector } from '../database/metadata-schema-inspector.service.js';
-import { timestampFromDb, uuidFromDb, uuidToDb } from '../database/metadata-values.js';
+import { timestampFromDb, uuidFromDb } from '../database/metadata-values.js';
 
 /** Applies the caller's access filter to a query over `slices` aliased as given. */
 export type RowFilter = (query: SelectQueryBuilder<object>, alias: string) => void;
@@ -31,8 +32,6 @@ export interface ChartRecord {
   readonly params: string | null;
   readonly queryContext: string | null;
 }
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads charts (`slices`) with the caller's access filter applied in SQL. */
 @Injectable()
@@ -63,13 +62,7 @@ export class ChartsRepository {
   /** One chart by numeric id or UUID, if the filter lets the caller see it. */
   async findOne(identifier: number | string, filter: RowFilter): Promise<ChartRecord | null> {
     const query = this.select(true);
-    if (typeof identifier === 'number' || /^\d+$/.test(identifier)) {
-      query.where('s.id = :id', { id: Number(identifier) });
-    } else if (UUID_PATTERN.test(identifier)) {
-      query.where('s.uuid = :uuid', { uuid: uuidToDb(this.dialect, identifier.toLowerCase()) });
-    } else {
-      return null;
-    }
+    if (!whereIdOrUuid(query, 's', identifier, this.dialect)) return null;
     filter(query, 's');
     const row = await query.getRawOne<Record<string, unknown>>();
     return row ? toRecord(row) : null;

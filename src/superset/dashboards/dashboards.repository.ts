@@ -5,6 +5,7 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { RowFilter } from '../charts/charts.repository.js';
 import { InjectMetadataDialect } from '../database/inject-metadata-dialect.decorator.js';
 import type { MetadataDialect } from '../database/metadata-dialect.js';
+import { identifierKind } from '../database/identifier-lookup.js';
 import { MetadataSchemaInspector } from '../database/metadata-schema-inspector.service.js';
 import {
   booleanFromDb,
@@ -48,9 +49,6 @@ export interface DashboardChartRow {
   readonly description: string | null;
   readonly datasourceName: string | null;
 }
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DIGITS = /^\d+$/;
 
 /**
  * `dashboard_title` → the slug a user would guess from it ("World Bank's Data" →
@@ -100,11 +98,12 @@ export class DashboardsRepository {
     filter: RowFilter,
   ): Promise<{ dashboard: DashboardRecord; matchedBy: DashboardMatch } | null> {
     const text = String(identifier).trim();
-    if (typeof identifier === 'number' || DIGITS.test(text)) {
+    const kind = identifierKind(identifier);
+    if (kind === 'id') {
       const dashboard = await this.findWhere('d.id = :id', { id: Number(text) }, filter);
       return dashboard ? { dashboard, matchedBy: 'id' } : null;
     }
-    if (UUID_PATTERN.test(text)) {
+    if (kind === 'uuid') {
       const uuid = uuidToDb(this.dialect, text.toLowerCase());
       const dashboard = await this.findWhere('d.uuid = :uuid', { uuid }, filter);
       if (dashboard) return { dashboard, matchedBy: 'uuid' };

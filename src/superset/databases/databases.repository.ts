@@ -4,13 +4,13 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 
 import type { RowFilter } from '../charts/charts.repository.js';
 import { InjectMetadataDialect } from '../database/inject-metadata-dialect.decorator.js';
+import { whereIdOrUuid } from '../database/identifier-lookup.js';
 import type { MetadataDialect } from '../database/metadata-dialect.js';
 import {
   booleanFromDb,
   parseJsonObject,
   timestampFromDb,
   uuidFromDb,
-  uuidToDb,
 } from '../database/metadata-values.js';
 
 /**
@@ -44,7 +44,6 @@ export interface DatabaseRecord {
   readonly changedBy: string | null;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const URI_SCHEME = /^([A-Za-z][\w.-]*)(?:\+[\w.-]*)?:\/\//;
 
 /** Reads database connections (`dbs`) with the caller's access filter applied in SQL. */
@@ -77,13 +76,7 @@ export class DatabasesRepository {
   /** One database by numeric id or UUID, if the filter lets the caller see it. */
   async findOne(identifier: number | string, filter: RowFilter): Promise<DatabaseRecord | null> {
     const query = this.select();
-    if (typeof identifier === 'number' || /^\d+$/.test(identifier)) {
-      query.where('db.id = :id', { id: Number(identifier) });
-    } else if (UUID_PATTERN.test(identifier)) {
-      query.where('db.uuid = :uuid', { uuid: uuidToDb(this.dialect, identifier.toLowerCase()) });
-    } else {
-      return null;
-    }
+    if (!whereIdOrUuid(query, 'db', identifier, this.dialect)) return null;
     filter(query, 'db');
     const row = await query.getRawOne<Record<string, unknown>>();
     return row ? toDatabase(row) : null;

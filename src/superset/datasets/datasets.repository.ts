@@ -5,13 +5,13 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { RowFilter } from '../charts/charts.repository.js';
 import { InjectMetadataDialect } from '../database/inject-metadata-dialect.decorator.js';
 import type { MetadataDialect } from '../database/metadata-dialect.js';
+import { whereIdOrUuid } from '../database/identifier-lookup.js';
 import { MetadataSchemaInspector } from '../database/metadata-schema-inspector.service.js';
 import {
   booleanFromDb,
   parseJsonObject,
   timestampFromDb,
   uuidFromDb,
-  uuidToDb,
 } from '../database/metadata-values.js';
 
 /** A dataset row as tools use it; JSON columns stay text until someone asks for them. */
@@ -74,8 +74,6 @@ export interface DatasetOwnerRecord {
   readonly lastName: string | null;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Reads datasets (`tables`), their columns, metrics and owners, with the caller's access filter in SQL. */
 @Injectable()
 export class DatasetsRepository {
@@ -105,13 +103,7 @@ export class DatasetsRepository {
   /** One dataset by numeric id or UUID, if the filter lets the caller see it. */
   async findOne(identifier: number | string, filter: RowFilter): Promise<DatasetRecord | null> {
     const query = this.select(true);
-    if (typeof identifier === 'number' || /^\d+$/.test(identifier)) {
-      query.where('t.id = :id', { id: Number(identifier) });
-    } else if (UUID_PATTERN.test(identifier)) {
-      query.where('t.uuid = :uuid', { uuid: uuidToDb(this.dialect, identifier.toLowerCase()) });
-    } else {
-      return null;
-    }
+    if (!whereIdOrUuid(query, 't', identifier, this.dialect)) return null;
     filter(query, 't');
     const row = await query.getRawOne<Record<string, unknown>>();
     return row ? toDataset(row) : null;
