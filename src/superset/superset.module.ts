@@ -8,24 +8,15 @@ import { AccessibleContentRepository } from './instance/accessible-content.repos
 import { InstanceStatsRepository } from './instance/instance-stats.repository.js';
 import { SupersetUrls } from './superset-urls.service.js';
 
-@Module({
-  exports: [
-    AccessibleContentRepository,
-    ChartsRepository,
-    DashboardsRepository,
-    DatabasesRepository,
-    DatasetsRepository,
-    InstanceStatsRepository,
-    SupersetUrls,
-  ],
-  providers: [
-    AccessibleContentRepository,
-    ChartsRepository,
-    DashboardsRepository,
-    DatabasesRepository,
-    DatasetsRepository,
-    InstanceStatsRepository,
-    SupersetUrls,
-  ],
-})
+const PROVIDERS = [
+  AccessibleContentRepository,
+  ChartsRepository,
+  DashboardsRepository,
+  DatabasesRepository,
+  DatasetsRepository,
+  InstanceStatsRepository,
+  SupersetUrls,
+];
+
+@Module({ exports: PROVIDERS, providers: PROVIDERS })
 export class SupersetModule {}

@@ -26,6 +26,7 @@ import {
   type PromptOptions,
   type ResourceOptions,
 } from './mcp-feature.decorators.js';
+import { providerMethods } from './provider-methods.js';
 
 type ResourceHandler = (
   uri: string,
@@ -61,19 +62,12 @@ export class McpFeatureRegistry implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (instance as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const bound = method.bind(instance) as (...args: unknown[]) => Promise<unknown>;
-        const resource = this.reflector.get<ResourceOptions | undefined>(RESOURCE_METADATA, method);
-        if (resource) this.addResource(resource, bound);
-        const prompt = this.reflector.get<PromptOptions | undefined>(PROMPT_METADATA, method);
-        if (prompt) this.addPrompt(prompt, bound as PromptHandler);
-      }
+    for (const { instance, method } of providerMethods(this.discovery, this.scanner)) {
+      const bound = method.bind(instance) as (...args: unknown[]) => Promise<unknown>;
+      const resource = this.reflector.get<ResourceOptions | undefined>(RESOURCE_METADATA, method);
+      if (resource) this.addResource(resource, bound);
+      const prompt = this.reflector.get<PromptOptions | undefined>(PROMPT_METADATA, method);
+      if (prompt) this.addPrompt(prompt, bound as PromptHandler);
     }
   }
 

@@ -9,6 +9,7 @@ import {
   PERMISSION_METADATA,
   type RequiredPermission,
 } from './access/requires-permission.decorator.js';
+import { providerMethods } from './provider-methods.js';
 import type { ToolCall } from './tool-call.js';
 import type { ToolDefinition } from './tool-definition.js';
 import { TOOL_METADATA, type ToolOptions } from './tool-options.js';
@@ -45,25 +46,12 @@ export class ToolRegistry implements OnModuleInit {
 
   onModuleInit(): void {
     const disabled = new Set(this.settings.MCP_DISABLED_TOOLS);
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (instance as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const options = this.reflector.get<ToolOptions | undefined>(TOOL_METADATA, method);
-        if (!options || disabled.has(options.name)) continue;
-        const permission =
-          this.reflector.get<RequiredPermission | undefined>(PERMISSION_METADATA, method) ?? null;
-        this.register(
-          instance,
-          methodName,
-          method as (...args: unknown[]) => unknown,
-          options,
-          permission,
-        );
-      }
+    for (const { instance, method, methodName } of providerMethods(this.discovery, this.scanner)) {
+      const options = this.reflector.get<ToolOptions | undefined>(TOOL_METADATA, method);
+      if (!options || disabled.has(options.name)) continue;
+      const permission =
+        this.reflector.get<RequiredPermission | undefined>(PERMISSION_METADATA, method) ?? null;
+      this.register(instance, methodName, method, options, permission);
     }
     this.logger.log(`${this.tools.size} tools registered`);
   }

@@ -27,22 +27,4 @@ export class RolePermissionsRepository {
       .where('pvr.role_id IN (:...roleIds)', { roleIds })
       .getRawMany<PermissionPair>();
   }
-
-  /** View-menu names on which the roles hold `permission`, sorted. */
-  async viewMenusWith(permission: string, roleIds: readonly number[]): Promise<string[]> {
-    if (roleIds.length === 0) return [];
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select('vm.name', 'name')
-      .distinct(true)
-      .from('ab_permission_view_role', 'pvr')
-      .innerJoin('ab_permission_view', 'pv', 'pv.id = pvr.permission_view_id')
-      .innerJoin('ab_permission', 'p', 'p.id = pv.permission_id')
-      .innerJoin('ab_view_menu', 'vm', 'vm.id = pv.view_menu_id')
-      .where('p.name = :permission', { permission })
-      .andWhere('pvr.role_id IN (:...roleIds)', { roleIds })
-      .orderBy('vm.name', 'ASC')
-      .getRawMany<{ name: string }>();
-    return rows.map((row) => row.name);
-  }
 }

@@ -301,6 +301,7 @@ export class SecurityService {
       roleIds,
       schemaPerms,
       user,
+      viewMenusWith: grants,
     };
   }
 

@@ -20,4 +20,6 @@ export interface UserAccess {
   readonly grantedDatabaseNames: readonly string[];
   /** `can_access(permission, view_menu)` for class and menu permissions. */
   can(permission: string, viewMenu: string): boolean;
+  /** View-menu names on which the user holds `permission` (e.g. `menu_access`), sorted. */
+  viewMenusWith(permission: string): readonly string[];
 }

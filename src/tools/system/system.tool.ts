@@ -5,7 +5,6 @@ import { z } from 'zod';
 
 import { APP_VERSION } from '../../common/app-info.js';
 import { InstanceStatsRepository } from '../../superset/instance/instance-stats.repository.js';
-import { RolePermissionsRepository } from '../../users/role-permissions.repository.js';
 import type { ToolCall } from '../tool-call.js';
 import { Tool } from '../tool.decorator.js';
 import { CallerReach } from './caller-reach.service.js';
@@ -21,7 +20,6 @@ export class SystemTools {
 
   constructor(
     private readonly stats: InstanceStatsRepository,
-    private readonly permissions: RolePermissionsRepository,
     private readonly reach: CallerReach,
   ) {}
 
@@ -72,7 +70,7 @@ export class SystemTools {
     const now = new Date();
     const user = call.caller.user;
     const access = await this.reach.access(call.caller);
-    const [counts, recent, dashboards, backends, topCreators, topTags, menus, accessible] =
+    const [counts, recent, dashboards, backends, topCreators, topTags, accessible] =
       await Promise.all([
         this.stats.counts(),
         this.stats.recent(now),
@@ -80,10 +78,6 @@ export class SystemTools {
         this.stats.databaseBackends(),
         this.stats.topCreators(TOP_LIST_SIZE),
         this.stats.topTags(TOP_LIST_SIZE),
-        this.permissions.viewMenusWith(
-          'menu_access',
-          user.roles.map((role) => role.id),
-        ),
         this.reach.summary(access),
       ]);
     const byType: Record<string, number> = {};
@@ -108,7 +102,7 @@ export class SystemTools {
       },
       data_access: this.reach.dataAccess(access),
       database_breakdown: { by_type: byType },
-      feature_availability: { accessible_menus: menus },
+      feature_availability: { accessible_menus: access.viewMenusWith('menu_access') },
       instance_summary: {
         avg_charts_per_dashboard:
           counts.dashboards === 0
