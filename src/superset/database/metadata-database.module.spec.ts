@@ -289,6 +289,31 @@ describe(MetadataDatabaseModule.name, () => {
     });
   });
 
+  describe('postgres sessions', () => {
+    let db: MetadataTestDatabase;
+    let moduleRef: TestingModule;
+
+    beforeAll(async () => {
+      db = await createMetadataTestDatabase('postgres', { version: 'current' });
+      moduleRef = await Test.createTestingModule({
+        imports: [MetadataDatabaseModule.forRoot(db.uri)],
+      }).compile();
+    });
+
+    afterAll(async () => {
+      await moduleRef?.close();
+      await db?.close();
+    });
+
+    it('turn JIT compilation off on every pooled connection', async () => {
+      const dataSource = moduleRef.get(DataSource);
+      const settings = await Promise.all(
+        Array.from({ length: 3 }, () => dataSource.query<{ jit: string }[]>('SHOW jit')),
+      );
+      expect(settings.flat()).toEqual([{ jit: 'off' }, { jit: 'off' }, { jit: 'off' }]);
+    });
+  });
+
   describe('sqlite file', () => {
     let db: MetadataTestDatabase;
     let moduleRef: TestingModule;
