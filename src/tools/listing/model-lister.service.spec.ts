@@ -8,7 +8,13 @@ import {
 import { isToolFailure, type ToolFailure } from '../tool-failure.js';
 import type { ListRequest } from './list-request.schema.js';
 import type { ListSpec } from './list-spec.js';
-import { COUNT_CAP, ModelLister, type ListPage } from './model-lister.service.js';
+import {
+  COUNT_MIN,
+  COUNT_PAGES,
+  countLimit,
+  ModelLister,
+  type ListPage,
+} from './model-lister.service.js';
 
 const ROWS = 1_500;
 
@@ -87,68 +93,90 @@ describe.each(['sqlite', 'postgres'] as const)(`${ModelLister.name} on %s`, (dia
   const idsBetween = (first: number, last: number) =>
     Array.from({ length: last - first + 1 }, (_, index) => first + index);
 
-  describe('past the count cap', () => {
-    it('reports the cap as a lower bound, pages from it, and tells the model to narrow', async () => {
+  describe('past the counted rows', () => {
+    it('reports a lower bound ten pages deep and tells the model to narrow', async () => {
       const first = await page({});
       expect(first).toMatchObject({
         hasNext: true,
         ids: idsBetween(1, 10),
-        totalCount: COUNT_CAP,
+        totalCount: COUNT_MIN,
         totalCountIsLowerBound: true,
       });
       const response = envelope(first);
       expect(response).toMatchObject({
         has_next: true,
-        pagination: { has_next: true, total_count: COUNT_CAP, total_count_is_lower_bound: true },
-        total_count: COUNT_CAP,
+        pagination: { has_next: true, total_count: 100, total_count_is_lower_bound: true },
+        total_count: 100,
         total_count_is_lower_bound: true,
-        total_pages: COUNT_CAP / 10,
+        total_pages: 10,
       });
-      expect(response.hint).toMatch(/more than 1000 items match.*filters or search/i);
+      expect(response.hint).toMatch(/more than 100 items match.*filters or search/i);
     });
 
-    it('still serves pages beyond the capped total_pages, with an exact has_next', async () => {
-      const beyond = await page({ page: COUNT_CAP / 10 + 1 });
-      expect(beyond).toMatchObject({ hasNext: true, ids: idsBetween(1001, 1010) });
+    it('counts further for later pages and larger pages', async () => {
+      await expect(page({ page: 5 })).resolves.toMatchObject({
+        ids: idsBetween(41, 50),
+        totalCount: 140,
+        totalCountIsLowerBound: true,
+      });
+      await expect(page({ page_size: 100 })).resolves.toMatchObject({
+        totalCount: 1_000,
+        totalCountIsLowerBound: true,
+      });
+      await expect(page({ page_size: 1 })).resolves.toMatchObject({
+        totalCount: COUNT_MIN,
+        totalCountIsLowerBound: true,
+      });
+      expect(countLimit(3, 25)).toBe((3 - 1 + COUNT_PAGES) * 25);
+    });
+
+    it('serves pages beyond the reported total_pages, with an exact has_next', async () => {
+      const beyond = await page({ page: 11 });
+      expect(beyond).toMatchObject({ hasNext: true, ids: idsBetween(101, 110) });
       const last = await page({ page: ROWS / 10 });
-      expect(last).toMatchObject({ hasNext: false, ids: idsBetween(1491, 1500) });
+      expect(last).toMatchObject({
+        hasNext: false,
+        ids: idsBetween(1491, 1500),
+        totalCount: ROWS,
+        totalCountIsLowerBound: false,
+      });
       expect(envelope(last)).toMatchObject({ has_next: false, has_previous: true });
     });
 
-    it('fails a page with no rows as out of range', async () => {
+    it('fails a page with no rows as out of range, naming the last page', async () => {
       const failure = (await list({ page: ROWS / 10 + 1 })) as ToolFailure;
       expect(failure).toMatchObject({ error_type: 'PageOutOfRange' });
-      expect(failure.error).toContain(`more than ${COUNT_CAP} items`);
+      expect(failure.error).toContain('past the last page (150) of 1500 items');
     });
 
-    it('counts one row past the cap as a lower bound', async () => {
-      const listed = await page({ filters: [{ col: 'id', opr: 'lte', value: COUNT_CAP + 1 }] });
-      expect(listed).toMatchObject({ totalCount: COUNT_CAP, totalCountIsLowerBound: true });
+    it('counts one row past the limit as a lower bound', async () => {
+      const listed = await page({ filters: [{ col: 'id', opr: 'lte', value: COUNT_MIN + 1 }] });
+      expect(listed).toMatchObject({ totalCount: COUNT_MIN, totalCountIsLowerBound: true });
     });
   });
 
-  describe('up to the count cap', () => {
-    const upToCap = [{ col: 'id', opr: 'lte' as const, value: COUNT_CAP }];
+  describe('up to the counted rows', () => {
+    const upToLimit = [{ col: 'id', opr: 'lte' as const, value: COUNT_MIN }];
 
     it('counts exactly and leaves out the lower-bound flag and the hint', async () => {
-      const listed = await page({ filters: upToCap, page: COUNT_CAP / 10 });
+      const listed = await page({ filters: upToLimit, page: 10 });
       expect(listed).toMatchObject({
         hasNext: false,
-        ids: idsBetween(991, 1000),
-        totalCount: COUNT_CAP,
+        ids: idsBetween(91, 100),
+        totalCount: COUNT_MIN,
         totalCountIsLowerBound: false,
       });
       const response = envelope(listed);
-      expect(response).toMatchObject({ has_next: false, total_count: COUNT_CAP, total_pages: 100 });
+      expect(response).toMatchObject({ has_next: false, total_count: 100, total_pages: 10 });
       expect(response).not.toHaveProperty('hint');
       expect(response).not.toHaveProperty('total_count_is_lower_bound');
       expect(response.pagination).not.toHaveProperty('total_count_is_lower_bound');
     });
 
     it('fails a page past the exact last page, naming it', async () => {
-      const failure = (await list({ filters: upToCap, page: COUNT_CAP / 10 + 1 })) as ToolFailure;
+      const failure = (await list({ filters: upToLimit, page: 11 })) as ToolFailure;
       expect(failure).toMatchObject({ error_type: 'PageOutOfRange' });
-      expect(failure.error).toContain('past the last page (100) of 1000 items');
+      expect(failure.error).toContain('past the last page (10) of 100 items');
     });
 
     it('knows has_next exactly at a page boundary', async () => {

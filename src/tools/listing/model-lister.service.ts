@@ -13,16 +13,24 @@ import {
 } from './list-spec.js';
 
 /**
- * Counting stops past this many visible rows. An assistant never pages through more than that —
- * it should narrow the list with filters or search instead — while an exact count of every
- * visible row costs a scan that grows with the metadata database.
+ * Counting covers the requested page and the nine after it, and at least the first `COUNT_MIN`
+ * rows; past that `total_count` is a lower bound. Each counted row costs the access filter's check,
+ * so a count bounded by the page keeps a list call's cost proportional to the page, not to the
+ * metadata database, and an assistant should narrow a list that long with filters or search
+ * rather than page through it.
  */
-export const COUNT_CAP = 1_000;
+export const COUNT_PAGES = 10;
+export const COUNT_MIN = 100;
+
+/** How many visible rows a list call counts before `total_count` becomes a lower bound. */
+export function countLimit(page: number, pageSize: number): number {
+  return Math.max(COUNT_MIN, (page - 1 + COUNT_PAGES) * pageSize);
+}
 
 /** One page of ids, in order, and what the response needs to describe it. */
 export interface ListPage {
   readonly ids: readonly number[];
-  /** Exact, or `COUNT_CAP` when more rows are visible (`totalCountIsLowerBound`). */
+  /** Exact, or `countLimit(page, pageSize)` when more rows are visible (`totalCountIsLowerBound`). */
   readonly totalCount: number;
   readonly totalCountIsLowerBound: boolean;
   readonly hasNext: boolean;
@@ -72,31 +80,29 @@ export class ModelLister {
     }
     if (request.search) this.applySearch(spec, query, request.search);
 
-    const counted = await this.boundedCount(query);
-    const totalCountIsLowerBound = counted > COUNT_CAP;
-    const totalCount = Math.min(counted, COUNT_CAP);
-    const totalPages = Math.ceil(totalCount / request.page_size);
-    if (!totalCountIsLowerBound && request.page > 1 && request.page > totalPages) {
+    const limit = countLimit(request.page, request.page_size);
+    const direction = (request.order_direction ?? spec.defaultOrder.direction).toUpperCase() as
+      'ASC' | 'DESC';
+    // Both queries run at once; the count is built (cloned) before the page query changes `query`.
+    const [counted, rows] = await Promise.all([
+      this.boundedCount(query, limit),
+      query
+        .select(spec.idSql, 'id')
+        .orderBy(orderSql, direction)
+        .addOrderBy(spec.idSql, direction)
+        .offset((request.page - 1) * request.page_size)
+        .limit(request.page_size + 1)
+        .getRawMany<{ id: number | string }>(),
+    ]);
+    const totalCountIsLowerBound = counted > limit;
+    const totalCount = Math.min(counted, limit);
+    // The count reaches past the requested page, so an empty page always has an exact last page.
+    if (request.page > 1 && rows.length === 0) {
+      const totalPages = Math.ceil(totalCount / request.page_size);
       return toolFailure(
         'PageOutOfRange',
         `Page ${request.page} is past the last page (${totalPages}) of ${totalCount} ${spec.itemsKey}.`,
         { suggestions: [`Use a page from 1 to ${Math.max(totalPages, 1)}.`] },
-      );
-    }
-    const direction = (request.order_direction ?? spec.defaultOrder.direction).toUpperCase() as
-      'ASC' | 'DESC';
-    const rows = await query
-      .select(spec.idSql, 'id')
-      .orderBy(orderSql, direction)
-      .addOrderBy(spec.idSql, direction)
-      .offset((request.page - 1) * request.page_size)
-      .limit(request.page_size + 1)
-      .getRawMany<{ id: number | string }>();
-    if (totalCountIsLowerBound && request.page > 1 && rows.length === 0) {
-      return toolFailure(
-        'PageOutOfRange',
-        `Page ${request.page} is past the last page of more than ${COUNT_CAP} ${spec.itemsKey}.`,
-        { suggestions: [`Use an earlier page, or narrow the list with filters or search.`] },
       );
     }
     return {
@@ -128,9 +134,9 @@ export class ModelLister {
       total_pages: Math.ceil(page.totalCount / page.pageSize),
     };
     const hint = page.totalCountIsLowerBound
-      ? `More than ${COUNT_CAP} ${spec.itemsKey} match, so total_count and total_pages count ` +
-        `only the first ${COUNT_CAP}. Narrow the list with filters or search rather than ` +
-        `paging through it.`
+      ? `More than ${page.totalCount} ${spec.itemsKey} match; counting covers this page and the ` +
+        `${COUNT_PAGES - 1} after it, so total_count and total_pages are lower bounds. Narrow ` +
+        `the list with filters or search rather than paging through it.`
       : undefined;
     return {
       [spec.itemsKey]: items.map((item) =>
@@ -149,12 +155,12 @@ export class ModelLister {
     };
   }
 
-  /** Visible rows of the filtered query, counted up to one past `COUNT_CAP`. */
-  private async boundedCount(query: SelectQueryBuilder<object>): Promise<number> {
+  /** Visible rows of the filtered query, counted up to one past `limit`. */
+  private async boundedCount(query: SelectQueryBuilder<object>, limit: number): Promise<number> {
     const firstRows = query
       .clone()
       .select('1', 'one')
-      .limit(COUNT_CAP + 1);
+      .limit(limit + 1);
     const [sql, parameters] = firstRows.getQueryAndParameters();
     const rows: { count: number | string }[] = await query.connection.query(
       `SELECT COUNT(*) AS count FROM (${sql}) first_rows`,
