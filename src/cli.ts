@@ -5,18 +5,24 @@ import { APP_VERSION } from './common/app-info.js';
 import { applyCliOverrides } from './config/cli-overrides.js';
 import { loadSettings } from './config/settings.loader.js';
 import { startService } from './server.js';
+import { runIndexesCommand } from './superset/database/indexes.command.js';
 
 const HELP = `superset-mcp ${APP_VERSION}: Model Context Protocol service for Apache Superset
 
 Usage:
   superset-mcp run [--host 127.0.0.1] [--port 5008] [--debug]
+  superset-mcp indexes [--apply]
   superset-mcp --help | --version
 
 Commands:
   run           Serve MCP over Streamable HTTP at http://<host>:<port>/mcp.
                 Without SQLALCHEMY_DATABASE_URI it serves an embedded demo Superset.
+  indexes       Print the CREATE INDEX statements for the indexes Superset's metadata
+                database (SQLALCHEMY_DATABASE_URI) lacks that keep list calls flat as it
+                grows; with --apply, create them (needs the owner of Superset's tables).
 
 Options:
+  --apply       With indexes: create the missing indexes
   --host HOST   Address to bind (default MCP_SERVICE_HOST, 127.0.0.1)
   --port PORT   Port to bind (default MCP_SERVICE_PORT, 5008)
   --debug       Verbose logging (MCP_DEBUG)
@@ -27,6 +33,8 @@ Settings come from defaults, the module named by SUPERSET_MCP_CONFIG_PATH, then 
 variables with Superset's names (MCP_AUTH_ENABLED, MCP_DEV_USERNAME, SQLALCHEMY_DATABASE_URI, ...).
 `;
 
+const COMMANDS = new Set(['run', 'indexes']);
+
 class UsageError extends Error {}
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -36,6 +44,7 @@ async function main(argv: readonly string[]): Promise<void> {
       allowPositionals: true,
       args: [...argv],
       options: {
+        apply: { type: 'boolean' },
         debug: { type: 'boolean' },
         help: { short: 'h', type: 'boolean' },
         host: { type: 'string' },
@@ -57,11 +66,25 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const command = positionals[0] ?? 'run';
-  if (command !== 'run' || positionals.length > 1) {
+  if (!COMMANDS.has(command) || positionals.length > 1) {
     throw new UsageError(`unknown command '${positionals.join(' ')}'; try 'superset-mcp --help'`);
+  }
+  if (values.apply && command !== 'indexes') {
+    throw new UsageError("--apply belongs to 'superset-mcp indexes'");
   }
   const { settings, warnings } = await loadSettings();
   for (const warning of warnings) process.stderr.write(`superset-mcp: warning: ${warning}\n`);
+  if (command === 'indexes') {
+    if (!settings.SQLALCHEMY_DATABASE_URI) {
+      throw new UsageError(
+        "'indexes' needs SQLALCHEMY_DATABASE_URI, the metadata database of your Superset",
+      );
+    }
+    process.stdout.write(
+      await runIndexesCommand(settings.SQLALCHEMY_DATABASE_URI, values.apply === true),
+    );
+    return;
+  }
   await startService(
     applyCliOverrides(settings, { debug: values.debug, host: values.host, port: values.port }),
   );

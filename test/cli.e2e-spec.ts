@@ -3,6 +3,13 @@ import { createServer, type Server } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createMetadataSchema } from '../src/demo/metadata-schema.js';
+import { postgresRunner } from '../src/demo/sql-runner.js';
+import { SUGGESTED_INDEXES } from '../src/superset/database/metadata-index-advisor.service.js';
+import {
+  createTemporaryPostgresDatabase,
+  type TemporaryPostgresDatabase,
+} from '../src/superset/database/temporary-postgres-database.fixture.js';
 import { runCli, temporaryDataDir } from './support/service-process.js';
 
 describe('superset-mcp CLI', () => {
@@ -96,5 +103,62 @@ describe('superset-mcp CLI', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('only binds to loopback');
+  });
+
+  describe('indexes', () => {
+    let database: TemporaryPostgresDatabase;
+
+    beforeAll(async () => {
+      database = await createTemporaryPostgresDatabase();
+      await createMetadataSchema(postgresRunner(database.client), 'postgres');
+    });
+
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    const serviceIndexes = async (): Promise<string[]> =>
+      (
+        await database.client.query<{ name: string }>(
+          "SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'ix_smcp_%' ORDER BY 1",
+        )
+      ).rows.map((row) => row.name);
+
+    it('needs the metadata database of a Superset', async () => {
+      const result = await runCli(['indexes'], { SUPERSET_MCP_DATA_DIR: data.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        "superset-mcp: 'indexes' needs SQLALCHEMY_DATABASE_URI, the metadata database of your Superset",
+      );
+    });
+
+    it('refuses --apply on another command', async () => {
+      const result = await runCli(['run', '--apply'], {});
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("--apply belongs to 'superset-mcp indexes'");
+    });
+
+    it('prints the missing indexes as an SQL script and changes nothing', async () => {
+      const result = await runCli(['indexes'], { SQLALCHEMY_DATABASE_URI: database.uri });
+      expect(result.code).toBe(0);
+      const statements = result.stdout.split('\n').filter((line) => line.startsWith('CREATE'));
+      expect(statements).toHaveLength(SUGGESTED_INDEXES.length);
+      expect(statements[0]).toBe(
+        'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_smcp_slices_changed_on ON slices (changed_on);',
+      );
+      expect(result.stdout).toMatch(/^-- 7 suggested index\(es\) missing/);
+      expect(await serviceIndexes()).toEqual([]);
+    });
+
+    it('creates them with --apply, once', async () => {
+      const applied = await runCli(['indexes', '--apply'], {
+        SQLALCHEMY_DATABASE_URI: database.uri,
+      });
+      expect(applied.code).toBe(0);
+      expect(applied.stdout).toContain('-- created 7 index(es)');
+      expect(await serviceIndexes()).toEqual(SUGGESTED_INDEXES.map((index) => index.name).sort());
+      const again = await runCli(['indexes'], { SQLALCHEMY_DATABASE_URI: database.uri });
+      expect(again.stdout).toBe('-- every suggested index is present\n');
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   parseMetadataUri,
 } from './metadata-dialect.js';
 import { METADATA_ENTITIES } from './metadata-entities.js';
+import { MetadataIndexAdvisor } from './metadata-index-advisor.service.js';
 import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
 
 const SQLITE_MEMORY = ':memory:';
@@ -37,10 +38,11 @@ export class MetadataDatabaseModule {
     }
     const repositories = TypeOrmModule.forFeature(METADATA_ENTITIES);
     return {
-      exports: [repositories, METADATA_DIALECT, MetadataSchemaInspector],
+      exports: [repositories, METADATA_DIALECT, MetadataSchemaInspector, MetadataIndexAdvisor],
       imports: [TypeOrmModule.forRoot(dataSourceOptions(connection)), repositories],
       module: MetadataDatabaseModule,
       providers: [
+        MetadataIndexAdvisor,
         { provide: METADATA_DIALECT, useValue: connection.dialect },
         {
           inject: [getDataSourceToken(), METADATA_DIALECT],

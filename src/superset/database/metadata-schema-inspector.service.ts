@@ -21,12 +21,15 @@ const SQLITE_COLUMNS_SQL =
   'SELECT m.name AS table_name, p.name AS column_name ' +
   "FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type IN ('table', 'view')";
 
-/** First column of every index, per table: what an ORDER BY or a lookup can walk. */
+/**
+ * First column of every index, per table: what an ORDER BY or a lookup can walk. An index whose
+ * concurrent build failed stays in the catalog, invalid and unused by the planner.
+ */
 const POSTGRES_LEADING_INDEX_COLUMNS_SQL =
   'SELECT t.relname AS table_name, a.attname AS column_name FROM pg_index i ' +
   'JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace ' +
   'JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] ' +
-  'WHERE n.nspname = current_schema()';
+  'WHERE n.nspname = current_schema() AND i.indisvalid';
 const SQLITE_LEADING_INDEX_COLUMNS_SQL =
   'SELECT m.name AS table_name, ii.name AS column_name FROM sqlite_master m ' +
   "JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii WHERE m.type = 'table' AND ii.seqno = 0";

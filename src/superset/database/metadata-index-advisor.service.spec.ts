@@ -1,0 +1,107 @@
+import { Logger } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { MetadataDatabaseModule } from './metadata-database.module.js';
+import { MetadataIndexAdvisor, SUGGESTED_INDEXES } from './metadata-index-advisor.service.js';
+import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
+import {
+  createMetadataTestDatabase,
+  type MetadataTestDatabase,
+} from './metadata-test-database.fixture.js';
+
+describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on %s`, (dialect) => {
+  let db: MetadataTestDatabase;
+  let moduleRef: TestingModule;
+  let advisor: MetadataIndexAdvisor;
+
+  beforeAll(async () => {
+    db = await createMetadataTestDatabase(dialect);
+    moduleRef = await Test.createTestingModule({
+      imports: [MetadataDatabaseModule.forRoot(db.uri)],
+    }).compile();
+    advisor = moduleRef.get(MetadataIndexAdvisor);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await db?.close();
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const indexNames = async (): Promise<string[]> => {
+    const rows = await db.query<{ name: string }>(
+      dialect === 'postgres'
+        ? "SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'ix_smcp_%' ORDER BY 1"
+        : "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_smcp_%' ORDER BY 1",
+    );
+    return rows.map((row) => row.name);
+  };
+
+  it("finds every suggested index missing on Superset's schema as it ships", () => {
+    expect(advisor.missing().map((index) => index.name)).toEqual(
+      SUGGESTED_INDEXES.map((index) => index.name),
+    );
+  });
+
+  it('writes statements that build without blocking writes where the database can', () => {
+    const [sliceOrder] = SUGGESTED_INDEXES;
+    expect(advisor.statement(sliceOrder)).toBe(
+      dialect === 'postgres'
+        ? 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_smcp_slices_changed_on ON slices (changed_on)'
+        : 'CREATE INDEX IF NOT EXISTS ix_smcp_slices_changed_on ON slices (changed_on)',
+    );
+    const owners = SUGGESTED_INDEXES.find(
+      (index) => index.name === 'ix_smcp_dashboard_user_user_id',
+    );
+    expect(advisor.statement(owners!)).toContain('ON dashboard_user (user_id, dashboard_id)');
+  });
+
+  it('says at debug level only while the tables are small', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const debug = vi.spyOn(Logger.prototype, 'debug');
+    await advisor.onApplicationBootstrap();
+    expect(warn).not.toHaveBeenCalled();
+    expect(debug).toHaveBeenCalledWith(expect.stringContaining("'superset-mcp indexes'"));
+  });
+
+  it('warns at start-up once a table is large, naming what is missing', async () => {
+    await db.execute(
+      "INSERT INTO ab_user (id, first_name, last_name, username, email, active, created_on, changed_on) VALUES (9001, 'a', 'b', 'many', 'many@example.com', ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+      [dialect === 'postgres' ? true : 1],
+    );
+    await db.execute(
+      "INSERT INTO dashboards (id, dashboard_title, slug, published, created_on, changed_on) VALUES (9001, 'Many owners', 'many', ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+      [dialect === 'postgres' ? true : 1],
+    );
+    await db.execute(
+      `INSERT INTO dashboard_user (user_id, dashboard_id)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+       SELECT 9001, 9001 FROM n`,
+    );
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    await advisor.onApplicationBootstrap();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toContain('lacks 7 index(es)');
+    expect(warn.mock.calls[0]?.[0]).toContain('dashboard_user (user_id, dashboard_id)');
+  });
+
+  it('creates the missing indexes, reads the schema again, and then has nothing to do', async () => {
+    const applied = await advisor.apply();
+    expect(applied).toHaveLength(SUGGESTED_INDEXES.length);
+    expect(await indexNames()).toEqual(SUGGESTED_INDEXES.map((index) => index.name).sort());
+    expect(advisor.missing()).toEqual([]);
+    const inspector = moduleRef.get(MetadataSchemaInspector);
+    expect(inspector.hasIndexOn('dashboards', 'changed_on')).toBe(true);
+    expect(inspector.hasIndexOn('dashboard_user', 'user_id')).toBe(true);
+    await expect(advisor.apply()).resolves.toEqual([]);
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const debug = vi.spyOn(Logger.prototype, 'debug');
+    await advisor.onApplicationBootstrap();
+    expect(warn).not.toHaveBeenCalled();
+    expect(debug).not.toHaveBeenCalled();
+  });
+});
