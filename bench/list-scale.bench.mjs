@@ -4,7 +4,7 @@
 // (owners, dataset perms, dashboard_slices links, so the access filters have real work), one built
 // service per database and user started side by side, every case measured alternately on both.
 // Measured twice in the same run: on Superset's schema as it ships, then again after adding the
-// indexes docs/PERFORMANCE.md suggests to both databases. Run by `npm run bench` (which builds
+// indexes `superset-mcp indexes --apply` creates to both databases. Run by `npm run bench` (which builds
 // first); BENCH_LARGE / BENCH_ROUNDS / BENCH_USERS override the sizes, SMCP_E2E_ROOT the build.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -59,16 +59,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const WARMUP = 5;
 const USERS = (process.env.BENCH_USERS ?? 'admin,alpha,sales').split(',');
 const CHARTS_PER_DASHBOARD = 3;
-
-/** Indexes Superset's own schema does not have, which the list and get queries can use. */
-const SUGGESTED_INDEXES = [
-  'CREATE INDEX bench_slices_changed_on ON slices (changed_on)',
-  'CREATE INDEX bench_slices_perm ON slices (perm)',
-  'CREATE INDEX bench_dashboards_changed_on ON dashboards (changed_on)',
-  'CREATE INDEX bench_dashboard_slices_slice_id ON dashboard_slices (slice_id)',
-  'CREATE INDEX bench_slice_user_slice_id ON slice_user (slice_id)',
-  'CREATE INDEX bench_dashboard_user_dashboard_id ON dashboard_user (dashboard_id)',
-];
 
 /** Adds `count` charts and `count` dashboards after the demo content, the way Superset stores them. */
 async function generateContent(client, count, summary) {
@@ -162,9 +152,26 @@ async function generateContent(client, count, summary) {
   await client.query('VACUUM ANALYZE');
 }
 
-async function addSuggestedIndexes(client) {
-  for (const statement of SUGGESTED_INDEXES) await client.query(statement);
-  await client.query('VACUUM ANALYZE');
+/** What an operator does: `superset-mcp indexes --apply`, then statistics for the new indexes. */
+async function addSuggestedIndexes(database) {
+  const output = await new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'indexes', '--apply'], {
+      env: {
+        HOME: process.env.HOME,
+        PATH: process.env.PATH,
+        SQLALCHEMY_DATABASE_URI: database.uri,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.stderr.on('data', (chunk) => (text += chunk));
+    child.once('exit', (code) =>
+      code === 0 ? resolveRun(text) : reject(new Error(`indexes --apply exited ${code}: ${text}`)),
+    );
+  });
+  await database.client.query('VACUUM ANALYZE');
+  return output;
 }
 
 async function createMetadataDatabase(count, examplesUri, created) {
@@ -378,7 +385,10 @@ try {
   );
 
   printTable("Superset's schema as shipped", await measureAll(small, large));
-  await Promise.all([small, large].map(({ database }) => addSuggestedIndexes(database.client)));
+  const [applied] = await Promise.all(
+    [small, large].map(({ database }) => addSuggestedIndexes(database)),
+  );
+  console.log(`\nsuperset-mcp indexes --apply:\n${applied.trim()}`);
   printTable('With the suggested indexes', await measureAll(small, large));
 } finally {
   await Promise.all(databases.map((database) => database.drop()));

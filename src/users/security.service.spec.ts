@@ -18,7 +18,12 @@ import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
 } from '../superset/database/temporary-postgres-database.fixture.js';
-import { SecurityService } from './security.service.js';
+import { MetadataIndexAdvisor } from '../superset/database/metadata-index-advisor.service.js';
+import {
+  HASHED_DASHBOARD_LIST,
+  SecurityService,
+  type DashboardListShape,
+} from './security.service.js';
 import { UsersModule } from './users.module.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -207,21 +212,30 @@ describe(SecurityService.name, () => {
     );
 
     it.each(['alpha', 'gamma', 'sales', 'grace', 'owner', 'nobody', 'dbuser'])(
-      'gives %s the same dashboards whether the list is probed row by row or not',
+      'gives %s the same dashboards whichever parts of the list are probed row by row',
       async (username) => {
         const { access, dashboards } = await visible(username);
-        const query = dataSource.createQueryBuilder().select('t.id', 'id').from('dashboards', 't');
-        security.filterDashboards(query, access, 't', 'probe');
-        const rows = await query.orderBy('t.id').getRawMany<{ id: number }>();
-        expect(rows.map((row) => Number(row.id))).toEqual(dashboards);
+        for (const shape of EVERY_LIST_SHAPE) {
+          const query = dataSource
+            .createQueryBuilder()
+            .select('t.id', 'id')
+            .from('dashboards', 't');
+          security.filterDashboards(query, access, 't', shape);
+          const rows = await query.orderBy('t.id').getRawMany<{ id: number }>();
+          expect(rows.map((row) => Number(row.id))).toEqual(dashboards);
+        }
       },
     );
 
-    it('probes dashboard lists only for users who can read many charts', async () => {
+    it('keeps hashed sets for users who read few charts and own few dashboards', async () => {
       const sales = await security.accessFor((await users.findByUsername('sales'))!);
       const alpha = await security.accessFor((await users.findByUsername('alpha'))!);
-      await expect(security.dashboardListShape(sales, 'id')).resolves.toBe('list');
-      await expect(security.dashboardListShape(alpha, 'id')).resolves.toBe('list');
+      await expect(security.dashboardListShape(sales, 'id')).resolves.toEqual(
+        HASHED_DASHBOARD_LIST,
+      );
+      await expect(security.dashboardListShape(alpha, 'id')).resolves.toEqual(
+        HASHED_DASHBOARD_LIST,
+      );
     });
 
     it('loads a user once per request object', async () => {
@@ -268,11 +282,46 @@ describe(`${SecurityService.name} on Postgres`, () => {
         const rows = await query.orderBy('t.id').getRawMany<{ id: number }>();
         return rows.map((row) => Number(row.id));
       };
-      const listed = await ids((q) => security.filterDashboards(q, access, 't', 'list'));
-      await expect(ids((q) => security.filterDashboards(q, access, 't', 'probe'))).resolves.toEqual(
-        listed,
-      );
+      const listed = await ids((q) => security.filterDashboards(q, access, 't'));
+      for (const shape of EVERY_LIST_SHAPE) {
+        await expect(ids((q) => security.filterDashboards(q, access, 't', shape))).resolves.toEqual(
+          listed,
+        );
+      }
       await expect(ids((q) => security.filterDashboard(q, access, 't'))).resolves.toEqual(listed);
     },
   );
+
+  it('probes the owner part for a user who owns many dashboards, once the indexes exist', async () => {
+    const security = moduleRef.get(SecurityService);
+    const user = await moduleRef.get(UsersRepository).findByUsername('owner');
+    const access = await security.accessFor(user!);
+    await database.client.query(
+      `WITH added AS (
+         INSERT INTO dashboards (created_on, changed_on, dashboard_title, published)
+         SELECT LOCALTIMESTAMP, LOCALTIMESTAMP, 'Draft ' || g, false FROM generate_series(1, 1001) g
+         RETURNING id)
+       INSERT INTO dashboard_user (user_id, dashboard_id) SELECT $1, id FROM added`,
+      [user!.id],
+    );
+    await expect(security.dashboardListShape(access, 'changed_on')).resolves.toEqual(
+      HASHED_DASHBOARD_LIST,
+    );
+    await moduleRef.get(MetadataIndexAdvisor).apply();
+    await expect(security.dashboardListShape(access, 'changed_on')).resolves.toEqual({
+      charts: 'list',
+      owners: 'probe',
+    });
+    const admin = await security.accessFor(
+      (await moduleRef.get(UsersRepository).findByUsername('admin'))!,
+    );
+    await expect(security.dashboardListShape(admin, 'changed_on')).resolves.toEqual(
+      HASHED_DASHBOARD_LIST,
+    );
+  });
 });
+
+/** Every combination of hashed and probed parts a dashboard list can take. */
+const EVERY_LIST_SHAPE: readonly DashboardListShape[] = (['list', 'probe'] as const).flatMap(
+  (charts) => (['list', 'probe'] as const).map((owners) => ({ charts, owners })),
+);

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, type WhereExpressionBuilder } from 'typeorm';
+import {
+  Brackets,
+  DataSource,
+  type SelectQueryBuilder,
+  type WhereExpressionBuilder,
+} from 'typeorm';
 
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
@@ -59,39 +64,38 @@ export class SecurityService {
 
   /**
    * Superset's DashboardAccessFilter on `dashboards` aliased `alias`, for a list query. `shape`
-   * (from `dashboardListShape`) picks how the "has an accessible chart" part is evaluated.
+   * (from `dashboardListShape`) picks how the owner and "has an accessible chart" parts are
+   * evaluated.
    */
   filterDashboards(
     query: WhereExpressionBuilder,
     access: UserAccess,
     alias: string,
-    shape: DashboardListShape = 'list',
+    shape: DashboardListShape = HASHED_DASHBOARD_LIST,
   ): void {
     if (access.isAdmin) return;
     query.andWhere(this.dashboardCondition(access, alias, shape));
   }
 
   /**
-   * How a dashboard list should test "one of its charts is over an accessible dataset". When the
-   * user can read many charts, most dashboards pass, and a page (or a bounded count) is filled
-   * after probing a few rows through `dashboard_slices`' unique index: `probe`. When they can read
-   * few, collecting the dashboards of those charts once is cheaper than probing row after row:
-   * `list`. `orderColumn` is the `dashboards` column the page is sorted by. One bounded query
-   * decides.
+   * How a dashboard list should test the owner and chart parts of the rule. A part that admits
+   * many dashboards (more than `DENSE_ROWS` charts the user can read, or dashboards they own) is
+   * probed row by row through an index while the page order walks its own index: the page, and the
+   * bounded count, fill after a few rows. A part that admits few is collected once into a hashed
+   * set, cheaper than probing row after row past the many dashboards it rejects. One bounded query
+   * per part decides.
    */
   async dashboardListShape(access: UserAccess, orderColumn: string): Promise<DashboardListShape> {
-    if (access.isAdmin || access.allDatasources) return 'list';
     // Without an index to walk in page order, every visible row is tested before the first page
-    // is known, and a hashed set beats probing each of them.
-    if (!this.inspector.hasIndexOn('dashboards', orderColumn)) return 'list';
-    const query = this.dataSource.createQueryBuilder().select('1').from('slices', 'c');
-    this.filterCharts(query, access, 'c');
-    const [sql, parameters] = query.limit(DENSE_CHART_COUNT + 1).getQueryAndParameters();
-    const rows: { n: number | string }[] = await this.dataSource.query(
-      `SELECT COUNT(*) AS n FROM (${sql}) accessible_charts`,
-      parameters,
-    );
-    return Number(rows[0]?.n ?? 0) > DENSE_CHART_COUNT ? 'probe' : 'list';
+    // is known, and hashed sets beat probing each of them.
+    if (access.isAdmin || !this.inspector.hasIndexOn('dashboards', orderColumn)) {
+      return HASHED_DASHBOARD_LIST;
+    }
+    const [charts, owners] = await Promise.all([
+      access.allDatasources ? false : this.manyChartsReadable(access),
+      this.ownsManyDashboards(access),
+    ]);
+    return { charts: charts ? 'probe' : 'list', owners: owners ? 'probe' : 'list' };
   }
 
   /**
@@ -101,7 +105,38 @@ export class SecurityService {
    */
   filterDashboard(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
     if (access.isAdmin) return;
-    query.andWhere(this.dashboardCondition(access, alias, 'one'));
+    query.andWhere(this.dashboardCondition(access, alias, { charts: 'one', owners: 'one' }));
+  }
+
+  private async manyChartsReadable(access: UserAccess): Promise<boolean> {
+    const query = this.dataSource.createQueryBuilder().select('1').from('slices', 'c');
+    this.filterCharts(query, access, 'c');
+    return this.exceedsDenseRows(query);
+  }
+
+  /** Only with indexes to count the user's rows and to probe a dashboard's owners. */
+  private async ownsManyDashboards(access: UserAccess): Promise<boolean> {
+    if (
+      !this.inspector.hasIndexOn('dashboard_user', 'user_id') ||
+      !this.inspector.hasIndexOn('dashboard_user', 'dashboard_id')
+    ) {
+      return false;
+    }
+    const query = this.dataSource
+      .createQueryBuilder()
+      .select('1')
+      .from('dashboard_user', 'o')
+      .where('o.user_id = :owner', { owner: access.user.id });
+    return this.exceedsDenseRows(query);
+  }
+
+  private async exceedsDenseRows(query: SelectQueryBuilder<object>): Promise<boolean> {
+    const [sql, parameters] = query.limit(DENSE_ROWS + 1).getQueryAndParameters();
+    const rows: { n: number | string }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM (${sql}) first_rows`,
+      parameters,
+    );
+    return Number(rows[0]?.n ?? 0) > DENSE_ROWS;
   }
 
   /** Superset's DatabaseFilter on `dbs` aliased `alias`. */
@@ -170,43 +205,55 @@ export class SecurityService {
     });
   }
 
-  private dashboardCondition(access: UserAccess, alias: string, shape: RowsShape): Brackets {
+  private dashboardCondition(
+    access: UserAccess,
+    alias: string,
+    shape: { readonly charts: RowsShape; readonly owners: RowsShape },
+  ): Brackets {
     const owner = this.alias();
     const role = this.alias();
     const userId = this.param();
     const roleIds = this.param();
     const published = this.param();
     const rbac = this.dashboardRbac;
-    // Owners and roles are few rows per user: in a probed list they stay one hashed set.
-    const linked = (from: string, column: string, condition: string) =>
-      dashboardLinked(alias, shape === 'probe' ? 'list' : shape, from, column, condition);
-    const chartLinked = (from: string, column: string, condition: string) =>
-      shape === 'probe'
+    const linked = (form: RowsShape, from: string, column: string, condition: string) =>
+      form === 'probe'
         ? this.probedLink(alias, from, column, condition)
-        : dashboardLinked(alias, shape, from, column, condition);
+        : dashboardLinked(alias, form, from, column, condition);
+    // Roles are few rows per user: in a list they stay one hashed set.
+    const roleForm: RowsShape = shape.owners === 'one' ? 'one' : 'list';
+    // "Published with an accessible chart" comes first: PostgreSQL evaluates OR arms in order, so
+    // a probed owner check runs only for the rows it leaves.
     return new Brackets((where) => {
       where.where(
-        linked(`dashboard_user ${owner}`, `${owner}.dashboard_id`, `${owner}.user_id = :${userId}`),
-        { [userId]: access.user.id },
-      );
-      where.orWhere(
         new Brackets((viaData) => {
           viaData.where(`${alias}.published = :${published}`, { [published]: true });
           if (rbac) {
             viaData.andWhere(
-              `NOT ${linked(`dashboard_roles ${role}`, `${role}.dashboard_id`, `${role}.dashboard_id IS NOT NULL`)}`,
+              `NOT ${linked(roleForm, `dashboard_roles ${role}`, `${role}.dashboard_id`, `${role}.dashboard_id IS NOT NULL`)}`,
             );
           }
           if (!access.allDatasources) {
-            const charts = this.chartOnDashboardCondition(access, chartLinked);
+            const charts = this.chartOnDashboardCondition(access, (from, column, condition) =>
+              linked(shape.charts, from, column, condition),
+            );
             viaData.andWhere(charts.sql, charts.parameters);
           }
         }),
       );
+      where.orWhere(
+        linked(
+          shape.owners,
+          `dashboard_user ${owner}`,
+          `${owner}.dashboard_id`,
+          `${owner}.user_id = :${userId}`,
+        ),
+        { [userId]: access.user.id },
+      );
       if (rbac && access.roleIds.length > 0) {
         const viaRole = this.alias();
         where.orWhere(
-          `(${alias}.published = :${published} AND ${linked(`dashboard_roles ${viaRole}`, `${viaRole}.dashboard_id`, `${viaRole}.role_id IN (:...${roleIds})`)})`,
+          `(${alias}.published = :${published} AND ${linked(roleForm, `dashboard_roles ${viaRole}`, `${viaRole}.dashboard_id`, `${viaRole}.role_id IN (:...${roleIds})`)})`,
           { [published]: true, [roleIds]: access.roleIds },
         );
       }
@@ -319,10 +366,16 @@ export class SecurityService {
 /** How many rows a filtered query reads: a page of a list, or one row looked up by key. */
 type RowsShape = 'list' | 'one' | 'probe';
 
-export type DashboardListShape = 'list' | 'probe';
+/** How a dashboard list evaluates the owner and chart parts of the access rule. */
+export interface DashboardListShape {
+  readonly charts: 'list' | 'probe';
+  readonly owners: 'list' | 'probe';
+}
 
-/** Above this many readable charts a user's dashboard list is probed row by row. */
-const DENSE_CHART_COUNT = 1_000;
+export const HASHED_DASHBOARD_LIST: DashboardListShape = { charts: 'list', owners: 'list' };
+
+/** Above this many rows a part of the dashboard rule is probed row by row in a list. */
+const DENSE_ROWS = 1_000;
 
 /**
  * "`alias.id` is the `column` of a `from` row matching `condition`". For a list, an uncorrelated
