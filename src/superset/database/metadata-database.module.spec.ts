@@ -305,12 +305,21 @@ describe(MetadataDatabaseModule.name, () => {
       await db?.close();
     });
 
-    it('turn JIT compilation off on every pooled connection', async () => {
+    it('turn JIT compilation and parallel workers off on every pooled connection', async () => {
       const dataSource = moduleRef.get(DataSource);
       const settings = await Promise.all(
-        Array.from({ length: 3 }, () => dataSource.query<{ jit: string }[]>('SHOW jit')),
+        Array.from({ length: 3 }, () =>
+          dataSource.query<{ name: string; setting: string }[]>(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('jit', 'max_parallel_workers_per_gather') ORDER BY name",
+          ),
+        ),
       );
-      expect(settings.flat()).toEqual([{ jit: 'off' }, { jit: 'off' }, { jit: 'off' }]);
+      for (const connection of settings) {
+        expect(connection).toEqual([
+          { name: 'jit', setting: 'off' },
+          { name: 'max_parallel_workers_per_gather', setting: '0' },
+        ]);
+      }
     });
   });
 

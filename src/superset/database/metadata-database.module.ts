@@ -71,10 +71,12 @@ function dataSourceOptions(connection: MetadataConnection): DataSourceOptions {
       ...connection.options,
       ...common,
       applicationName: 'superset-mcp',
-      // The service's queries are short lookups over a page of rows. PostgreSQL costs the per-row
-      // subqueries of the access filters high enough to JIT-compile them, which alone took up to
-      // 190 ms of a 17 ms query (docs/PERFORMANCE.md); off for this service's sessions only.
-      extra: { max: 10, options: '-c jit=off' },
+      // The service's queries are short lookups over a page of rows, and PostgreSQL misjudges
+      // them: it costs the access filters' per-row subqueries high enough to JIT-compile them (up
+      // to 190 ms on a 17 ms query), and, estimating a `LIKE '%…%'` search to match almost
+      // nothing, starts parallel workers (~8 ms) for a bounded count that reads a few hundred
+      // rows (docs/PERFORMANCE.md). Both off for this service's sessions only.
+      extra: { max: 10, options: '-c jit=off -c max_parallel_workers_per_gather=0' },
     };
   }
   const file = connection.options.database;
