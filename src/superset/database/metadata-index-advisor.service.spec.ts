@@ -105,3 +105,36 @@ describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on 
     expect(debug).not.toHaveBeenCalled();
   });
 });
+
+describe(`${MetadataIndexAdvisor.name} after an interrupted concurrent build`, () => {
+  let db: MetadataTestDatabase;
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    db = await createMetadataTestDatabase('postgres');
+    // What a cancelled CREATE INDEX CONCURRENTLY leaves: the index, marked invalid.
+    await db.execute('CREATE INDEX ix_smcp_slices_changed_on ON slices (changed_on)');
+    await db.execute(
+      "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_smcp_slices_changed_on'::regclass",
+    );
+    moduleRef = await Test.createTestingModule({
+      imports: [MetadataDatabaseModule.forRoot(db.uri)],
+    }).compile();
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await db?.close();
+  });
+
+  it('counts the invalid index as missing and builds it again', async () => {
+    const advisor = moduleRef.get(MetadataIndexAdvisor);
+    expect(advisor.missing().map((index) => index.name)).toContain('ix_smcp_slices_changed_on');
+    await advisor.apply();
+    expect(advisor.missing()).toEqual([]);
+    const [row] = await db.query<{ valid: boolean }>(
+      "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'ix_smcp_slices_changed_on'::regclass",
+    );
+    expect(row).toEqual({ valid: true });
+  });
+});

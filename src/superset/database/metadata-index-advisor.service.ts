@@ -103,6 +103,7 @@ export class MetadataIndexAdvisor implements OnApplicationBootstrap {
     try {
       for (const index of this.missing()) {
         const statement = this.statement(index);
+        await this.dropIfInvalid(index);
         await this.dataSource.query(statement).catch((error: unknown) => {
           throw new Error(
             `${statement} failed: ${(error as Error).message}. Creating an index needs the ` +
@@ -115,6 +116,21 @@ export class MetadataIndexAdvisor implements OnApplicationBootstrap {
       await this.inspector.refresh();
     }
     return applied;
+  }
+
+  /**
+   * A `CREATE INDEX CONCURRENTLY` that failed (a cancelled or interrupted build) leaves its index
+   * behind, invalid and unused by the planner; `IF NOT EXISTS` would then skip it for ever.
+   */
+  private async dropIfInvalid(index: SuggestedIndex): Promise<void> {
+    if (this.inspector.dialect !== 'postgres') return;
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid ' +
+        'JOIN pg_namespace n ON n.oid = c.relnamespace ' +
+        'WHERE c.relname = $1 AND n.nspname = current_schema() AND NOT i.indisvalid',
+      [index.name],
+    );
+    if (rows.length > 0) await this.dataSource.query(`DROP INDEX CONCURRENTLY ${index.name}`);
   }
 
   async onApplicationBootstrap(): Promise<void> {
