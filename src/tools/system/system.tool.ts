@@ -70,11 +70,10 @@ export class SystemTools {
     const now = new Date();
     const user = call.caller.user;
     const access = await this.reach.access(call.caller);
-    const [counts, recent, dashboards, backends, topCreators, topTags, accessible] =
+    const [counts, { dashboards, recent }, backends, topCreators, topTags, accessible] =
       await Promise.all([
         this.stats.counts(),
-        this.stats.recent(now),
-        this.stats.dashboards(),
+        this.stats.activity(now),
         this.stats.databaseBackends(),
         this.stats.topCreators(TOP_LIST_SIZE),
         this.stats.topTags(TOP_LIST_SIZE),
