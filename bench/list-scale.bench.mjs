@@ -147,6 +147,48 @@ async function generateContent(client, count, summary) {
      WHERE d.id = c.dashboard_id`,
     [firstDashboard],
   );
+  // Datasets last, so the charts above spread over the demo's five. Each has its own perm, as
+  // Superset names it, six columns, a metric and an owner.
+  const [{ first_dataset: firstDataset }] = (
+    await client.query('SELECT COALESCE(MAX(id), 0) + 1 AS first_dataset FROM tables')
+  ).rows;
+  // Ids given here so that `perm` is written with the row (an UPDATE afterwards would leave the
+  // heap in an order no real table has).
+  await client.query(
+    `INSERT INTO tables (id, created_on, changed_on, table_name, database_id, schema, description,
+       perm, schema_perm, uuid, created_by_fk, changed_by_fk, is_sqllab_view, is_managed_externally)
+     SELECT id, stamp, stamp, name, d.database_id, d.schema,
+       CASE WHEN g % 3 = 0 THEN 'Generated for the scale benchmark' END,
+       '[' || d.database_name || '].[' || name || '](id:' || id || ')', d.schema_perm,
+       gen_random_uuid(), creator, creator, false, false
+     FROM generate_series(1, $1::int) AS g
+     CROSS JOIN (SELECT t.database_id, t.schema, t.schema_perm, db.database_name
+       FROM tables t JOIN dbs db ON db.id = t.database_id ORDER BY t.id LIMIT 1) AS d
+     CROSS JOIN LATERAL (SELECT $3::int + g - 1 AS id, LOCALTIMESTAMP - g * INTERVAL '1 minute' AS stamp,
+       (ARRAY['orders', 'sessions', 'births', 'energy', 'revenue'])[1 + g % 5] || '_' || g AS name,
+       ($2::int[])[1 + g % 3] AS creator) AS x`,
+    [count, creators, firstDataset],
+  );
+  await client.query("SELECT setval(pg_get_serial_sequence('tables', 'id'), MAX(id)) FROM tables");
+  await client.query(
+    `INSERT INTO table_columns (created_on, changed_on, table_id, column_name, type, is_dttm,
+       is_active, groupby, filterable)
+     SELECT t.created_on, t.changed_on, t.id, c.name, c.type, c.name = 'ds', true, true, true
+     FROM tables t CROSS JOIN (VALUES ('ds', 'TIMESTAMP'), ('region', 'VARCHAR'),
+       ('product', 'VARCHAR'), ('channel', 'VARCHAR'), ('amount', 'DOUBLE PRECISION'),
+       ('quantity', 'BIGINT')) AS c(name, type)
+     WHERE t.id >= $1`,
+    [firstDataset],
+  );
+  await client.query(
+    `INSERT INTO sql_metrics (created_on, changed_on, table_id, metric_name, expression)
+     SELECT created_on, changed_on, id, 'count', 'COUNT(*)' FROM tables WHERE id >= $1`,
+    [firstDataset],
+  );
+  await client.query(
+    'INSERT INTO sqlatable_user (user_id, table_id) SELECT created_by_fk, id FROM tables WHERE id >= $1',
+    [firstDataset],
+  );
   await client.query('COMMIT');
   // What autovacuum does to a real metadata database: statistics and the visibility map.
   await client.query('VACUUM ANALYZE');
@@ -288,6 +330,22 @@ async function casesFor(small, large) {
     const largeId = await visibleId(large, 'list_charts', 'charts');
     if (smallId && largeId) {
       cases.push(['get_chart_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
+    }
+  }
+  if (small.tools.has('list_datasets')) {
+    const smallMiddle = await middle(small, 'list_datasets');
+    const largeMiddle = await middle(large, 'list_datasets');
+    const filters = [{ col: 'table_name', opr: 'sw', value: 'orders' }];
+    cases.push(
+      ['list_datasets', 'first page', {}, {}],
+      ['list_datasets', 'middle page', { page: smallMiddle }, { page: largeMiddle }],
+      ['list_datasets', 'search', { search: 'orders' }, { search: 'orders' }],
+      ['list_datasets', 'filter table_name sw', { filters }, { filters }],
+    );
+    const smallId = await visibleId(small, 'list_datasets', 'datasets');
+    const largeId = await visibleId(large, 'list_datasets', 'datasets');
+    if (smallId && largeId && small.tools.has('get_dataset_info')) {
+      cases.push(['get_dataset_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
     }
   }
   if (small.tools.has('list_dashboards')) {

@@ -56,6 +56,36 @@ export const SUGGESTED_INDEXES: readonly SuggestedIndex[] = [
     serves: "get_chart_info: a chart's owners",
     table: 'slice_user',
   },
+  {
+    columns: ['changed_on'],
+    name: 'ix_smcp_tables_changed_on',
+    serves: 'list_datasets pages in the default order (changed_on, newest first)',
+    table: 'tables',
+  },
+  {
+    columns: ['perm'],
+    name: 'ix_smcp_tables_perm',
+    serves: 'the dataset filter of users with dataset grants',
+    table: 'tables',
+  },
+  {
+    columns: ['table_id'],
+    name: 'ix_smcp_table_columns_table_id',
+    serves: "get_dataset_info: a dataset's columns",
+    table: 'table_columns',
+  },
+  {
+    columns: ['table_id'],
+    name: 'ix_smcp_sql_metrics_table_id',
+    serves: "get_dataset_info: a dataset's metrics",
+    table: 'sql_metrics',
+  },
+  {
+    columns: ['table_id'],
+    name: 'ix_smcp_sqlatable_user_table_id',
+    serves: "get_dataset_info: a dataset's owners",
+    table: 'sqlatable_user',
+  },
 ];
 
 /** Below this many rows in every indexed table, a missing index costs too little to mention. */
