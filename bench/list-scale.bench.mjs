@@ -225,7 +225,7 @@ async function createMetadataDatabase(count, examplesUri, created) {
   await generateContent(database.client, count, summary);
   const [counts] = (
     await database.client.query(
-      'SELECT (SELECT COUNT(*) FROM slices)::int AS charts, (SELECT COUNT(*) FROM dashboards)::int AS dashboards',
+      'SELECT (SELECT COUNT(*) FROM slices)::int AS charts, (SELECT COUNT(*) FROM dashboards)::int AS dashboards, (SELECT COUNT(*) FROM tables)::int AS datasets',
     )
   ).rows;
   return { counts, database, summary };
@@ -433,8 +433,9 @@ try {
     [SMALL, LARGE].map((count) => createMetadataDatabase(count, examplesUri, databases)),
   );
   console.log(
-    `metadata databases: small ${small.counts.charts} charts / ${small.counts.dashboards} dashboards, ` +
-      `large ${large.counts.charts} charts / ${large.counts.dashboards} dashboards ` +
+    `metadata databases: small ${small.counts.charts} charts / ${small.counts.dashboards} dashboards / ` +
+      `${small.counts.datasets} datasets, large ${large.counts.charts} charts / ` +
+      `${large.counts.dashboards} dashboards / ${large.counts.datasets} datasets ` +
       `(built in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   console.log(
