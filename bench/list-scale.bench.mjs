@@ -301,6 +301,31 @@ async function measurePair(small, large, name, smallRequest, largeRequest) {
   return { large: summary(samples.large), results, small: summary(samples.small) };
 }
 
+/** Per model: its list and get tools, the response's items key, a search term and a filter. */
+const MODELS = [
+  {
+    filter: { col: 'viz_type', opr: 'eq', value: 'pie' },
+    get: 'get_chart_info',
+    items: 'charts',
+    list: 'list_charts',
+    search: 'revenue',
+  },
+  {
+    filter: { col: 'table_name', opr: 'sw', value: 'orders' },
+    get: 'get_dataset_info',
+    items: 'datasets',
+    list: 'list_datasets',
+    search: 'orders',
+  },
+  {
+    filter: { col: 'dashboard_title', opr: 'sw', value: 'Sales' },
+    get: 'get_dashboard_info',
+    items: 'dashboards',
+    list: 'list_dashboards',
+    search: 'sales',
+  },
+];
+
 /** The cases of one user: what is asked of the small and of the large database. */
 async function casesFor(small, large) {
   const cases = [];
@@ -312,56 +337,24 @@ async function casesFor(small, large) {
     const first = await service.call(tool, { page: await middle(service, tool), page_size: 10 });
     return first[items][0]?.id;
   };
-  if (small.tools.has('list_charts')) {
-    const smallMiddle = await middle(small, 'list_charts');
-    const largeMiddle = await middle(large, 'list_charts');
+  for (const { filter, get, items, list, search } of MODELS) {
+    if (!small.tools.has(list)) continue;
+    const filters = [filter];
     cases.push(
-      ['list_charts', 'first page', {}, {}],
-      ['list_charts', 'middle page', { page: smallMiddle }, { page: largeMiddle }],
-      ['list_charts', 'search', { search: 'revenue' }, { search: 'revenue' }],
-      ...[[{ col: 'viz_type', opr: 'eq', value: 'pie' }]].map((filters) => [
-        'list_charts',
-        'filter viz_type eq',
-        { filters },
-        { filters },
-      ]),
+      [list, 'first page', {}, {}],
+      [
+        list,
+        'middle page',
+        { page: await middle(small, list) },
+        { page: await middle(large, list) },
+      ],
+      [list, 'search', { search }, { search }],
+      [list, `filter ${filter.col} ${filter.opr}`, { filters }, { filters }],
     );
-    const smallId = await visibleId(small, 'list_charts', 'charts');
-    const largeId = await visibleId(large, 'list_charts', 'charts');
-    if (smallId && largeId) {
-      cases.push(['get_chart_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
-    }
-  }
-  if (small.tools.has('list_datasets')) {
-    const smallMiddle = await middle(small, 'list_datasets');
-    const largeMiddle = await middle(large, 'list_datasets');
-    const filters = [{ col: 'table_name', opr: 'sw', value: 'orders' }];
-    cases.push(
-      ['list_datasets', 'first page', {}, {}],
-      ['list_datasets', 'middle page', { page: smallMiddle }, { page: largeMiddle }],
-      ['list_datasets', 'search', { search: 'orders' }, { search: 'orders' }],
-      ['list_datasets', 'filter table_name sw', { filters }, { filters }],
-    );
-    const smallId = await visibleId(small, 'list_datasets', 'datasets');
-    const largeId = await visibleId(large, 'list_datasets', 'datasets');
-    if (smallId && largeId && small.tools.has('get_dataset_info')) {
-      cases.push(['get_dataset_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
-    }
-  }
-  if (small.tools.has('list_dashboards')) {
-    const smallMiddle = await middle(small, 'list_dashboards');
-    const largeMiddle = await middle(large, 'list_dashboards');
-    const filters = [{ col: 'dashboard_title', opr: 'sw', value: 'Sales' }];
-    cases.push(
-      ['list_dashboards', 'first page', {}, {}],
-      ['list_dashboards', 'middle page', { page: smallMiddle }, { page: largeMiddle }],
-      ['list_dashboards', 'search', { search: 'sales' }, { search: 'sales' }],
-      ['list_dashboards', 'filter dashboard_title sw', { filters }, { filters }],
-    );
-    const smallId = await visibleId(small, 'list_dashboards', 'dashboards');
-    const largeId = await visibleId(large, 'list_dashboards', 'dashboards');
-    if (smallId && largeId && small.tools.has('get_dashboard_info')) {
-      cases.push(['get_dashboard_info', 'by id', { identifier: smallId }, { identifier: largeId }]);
+    const smallId = await visibleId(small, list, items);
+    const largeId = await visibleId(large, list, items);
+    if (smallId && largeId && small.tools.has(get)) {
+      cases.push([get, 'by id', { identifier: smallId }, { identifier: largeId }]);
     }
   }
   return cases;
