@@ -1,15 +1,11 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { SettingsModule } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { MetadataSchemaVersion } from '../demo/metadata-schema.js';
 import type { MetadataDialect } from '../superset/database/metadata-dialect.js';
-import { MetadataDatabaseModule } from '../superset/database/metadata-database.module.js';
-import {
-  createMetadataTestDatabase,
-  type MetadataTestDatabase,
-} from '../superset/database/metadata-test-database.fixture.js';
+import type { MetadataTestDatabase } from '../superset/database/metadata-test-database.fixture.js';
+import { useMetadataTestModule } from '../superset/database/metadata-test-module.fixture.js';
 import { UsersModule } from './users.module.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -88,26 +84,15 @@ const SCENARIOS: { dialect: MetadataDialect; version: MetadataSchemaVersion }[] 
 describe(UsersRepository.name, () => {
   describe.each(SCENARIOS)('$dialect $version', ({ dialect, version }) => {
     const withGroups = version === 'current';
-    let db: MetadataTestDatabase;
-    let moduleRef: TestingModule;
+    const metadata = useMetadataTestModule(dialect, {
+      imports: [SettingsModule.forRoot({} as Settings), UsersModule],
+      prepare: (db) => seedUsers(db, withGroups),
+      version,
+    });
     let users: UsersRepository;
 
-    beforeAll(async () => {
-      db = await createMetadataTestDatabase(dialect, { version });
-      await seedUsers(db, withGroups);
-      moduleRef = await Test.createTestingModule({
-        imports: [
-          SettingsModule.forRoot({} as Settings),
-          MetadataDatabaseModule.forRoot(db.uri),
-          UsersModule,
-        ],
-      }).compile();
-      users = moduleRef.get(UsersRepository);
-    });
-
-    afterAll(async () => {
-      await moduleRef?.close();
-      await db?.close();
+    beforeAll(() => {
+      users = metadata.moduleRef.get(UsersRepository);
     });
 
     it('combines direct and group roles without duplicates, sorted by name', async () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import BetterSqlite3 from 'better-sqlite3';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, MoreThanOrEqual, type Repository } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { MetadataSchemaVersion } from '../../demo/metadata-schema.js';
 import { AbUser } from '../../users/ab-user.entity.js';
@@ -21,10 +21,8 @@ import type { MetadataDialect } from './metadata-dialect.js';
 import { MetadataDatabaseModule } from './metadata-database.module.js';
 import { METADATA_ENTITIES } from './metadata-entities.js';
 import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
-import {
-  createMetadataTestDatabase,
-  type MetadataTestDatabase,
-} from './metadata-test-database.fixture.js';
+import type { MetadataTestDatabase } from './metadata-test-database.fixture.js';
+import { useMetadataTestModule } from './metadata-test-module.fixture.js';
 import { timestampToDb, uuidFromDb, uuidToDb } from './metadata-values.js';
 
 const CREATED = '2025-10-10 08:33:45.448591';
@@ -88,31 +86,17 @@ const SCENARIOS: { dialect: MetadataDialect; version: MetadataSchemaVersion }[] 
 
 describe(MetadataDatabaseModule.name, () => {
   describe.each(SCENARIOS)('$dialect $version', ({ dialect, version }) => {
-    let db: MetadataTestDatabase;
-    let moduleRef: TestingModule;
+    const metadata = useMetadataTestModule(dialect, { prepare: seed, version });
     const repository = <T extends object>(entity: new () => T): Repository<T> =>
-      moduleRef.get<Repository<T>>(getRepositoryToken(entity));
-
-    beforeAll(async () => {
-      db = await createMetadataTestDatabase(dialect, { version });
-      await seed(db);
-      moduleRef = await Test.createTestingModule({
-        imports: [MetadataDatabaseModule.forRoot(db.uri)],
-      }).compile();
-    });
-
-    afterAll(async () => {
-      await moduleRef?.close();
-      await db?.close();
-    });
+      metadata.moduleRef.get<Repository<T>>(getRepositoryToken(entity));
 
     it('provides the dialect and an initialised data source', () => {
-      expect(moduleRef.get(METADATA_DIALECT)).toBe(dialect);
-      expect(moduleRef.get(DataSource).isInitialized).toBe(true);
+      expect(metadata.moduleRef.get(METADATA_DIALECT)).toBe(dialect);
+      expect(metadata.moduleRef.get(DataSource).isInitialized).toBe(true);
     });
 
     it('maps every entity with column types both drivers take as they are', () => {
-      const dataSource = moduleRef.get(DataSource);
+      const dataSource = metadata.moduleRef.get(DataSource);
       for (const entity of METADATA_ENTITIES) {
         expect(dataSource.hasMetadata(entity)).toBe(true);
       }
@@ -125,7 +109,7 @@ describe(MetadataDatabaseModule.name, () => {
     });
 
     it('reports the capabilities of the version', () => {
-      const inspector = moduleRef.get(MetadataSchemaInspector);
+      const inspector = metadata.moduleRef.get(MetadataSchemaInspector);
       const current = version === 'current';
       expect(inspector.capabilities).toEqual({
         catalogs: current,
@@ -192,7 +176,7 @@ describe(MetadataDatabaseModule.name, () => {
 
     it('selects the optional columns only when asked and present', async () => {
       const query = repository(SqlaTable).createQueryBuilder('dataset').where('dataset.id = 1');
-      if (moduleRef.get(MetadataSchemaInspector).supports('catalogs')) {
+      if (metadata.moduleRef.get(MetadataSchemaInspector).supports('catalogs')) {
         query.addSelect('dataset.catalog');
       }
       const dataset = await query.getOneOrFail();
@@ -257,7 +241,7 @@ describe(MetadataDatabaseModule.name, () => {
       );
       expect(saved.id).toBeGreaterThan(0);
 
-      const [raw] = await db.query<{ uuid: unknown; created_on: unknown }>(
+      const [raw] = await metadata.db.query<{ uuid: unknown; created_on: unknown }>(
         'SELECT uuid, created_on FROM key_value WHERE id = ?',
         [saved.id],
       );
@@ -290,23 +274,10 @@ describe(MetadataDatabaseModule.name, () => {
   });
 
   describe('postgres sessions', () => {
-    let db: MetadataTestDatabase;
-    let moduleRef: TestingModule;
-
-    beforeAll(async () => {
-      db = await createMetadataTestDatabase('postgres', { version: 'current' });
-      moduleRef = await Test.createTestingModule({
-        imports: [MetadataDatabaseModule.forRoot(db.uri)],
-      }).compile();
-    });
-
-    afterAll(async () => {
-      await moduleRef?.close();
-      await db?.close();
-    });
+    const metadata = useMetadataTestModule('postgres');
 
     it('turn JIT compilation and parallel workers off on every pooled connection', async () => {
-      const dataSource = moduleRef.get(DataSource);
+      const dataSource = metadata.moduleRef.get(DataSource);
       const settings = await Promise.all(
         Array.from({ length: 3 }, () =>
           dataSource.query<{ name: string; setting: string }[]>(
@@ -324,23 +295,10 @@ describe(MetadataDatabaseModule.name, () => {
   });
 
   describe('sqlite file', () => {
-    let db: MetadataTestDatabase;
-    let moduleRef: TestingModule;
-
-    beforeAll(async () => {
-      db = await createMetadataTestDatabase('sqlite');
-      moduleRef = await Test.createTestingModule({
-        imports: [MetadataDatabaseModule.forRoot(db.uri)],
-      }).compile();
-    });
-
-    afterAll(async () => {
-      await moduleRef?.close();
-      await db?.close();
-    });
+    const metadata = useMetadataTestModule('sqlite');
 
     it("turns on foreign keys and leaves the file's journal mode as Superset has it", async () => {
-      const dataSource = moduleRef.get(DataSource);
+      const dataSource = metadata.moduleRef.get(DataSource);
       await expect(dataSource.query('PRAGMA foreign_keys')).resolves.toEqual([{ foreign_keys: 1 }]);
       await expect(dataSource.query('PRAGMA journal_mode')).resolves.toEqual([
         { journal_mode: 'delete' },

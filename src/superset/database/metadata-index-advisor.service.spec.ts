@@ -1,31 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { MetadataDatabaseModule } from './metadata-database.module.js';
 import { MetadataIndexAdvisor, SUGGESTED_INDEXES } from './metadata-index-advisor.service.js';
 import { MetadataSchemaInspector } from './metadata-schema-inspector.service.js';
-import {
-  createMetadataTestDatabase,
-  type MetadataTestDatabase,
-} from './metadata-test-database.fixture.js';
+import { useMetadataTestModule } from './metadata-test-module.fixture.js';
 
 describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on %s`, (dialect) => {
-  let db: MetadataTestDatabase;
-  let moduleRef: TestingModule;
+  const metadata = useMetadataTestModule(dialect);
   let advisor: MetadataIndexAdvisor;
 
-  beforeAll(async () => {
-    db = await createMetadataTestDatabase(dialect);
-    moduleRef = await Test.createTestingModule({
-      imports: [MetadataDatabaseModule.forRoot(db.uri)],
-    }).compile();
-    advisor = moduleRef.get(MetadataIndexAdvisor);
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.close();
+  beforeAll(() => {
+    advisor = metadata.moduleRef.get(MetadataIndexAdvisor);
   });
 
   afterEach(() => {
@@ -33,7 +18,7 @@ describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on 
   });
 
   const indexNames = async (): Promise<string[]> => {
-    const rows = await db.query<{ name: string }>(
+    const rows = await metadata.db.query<{ name: string }>(
       dialect === 'postgres'
         ? "SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'ix_smcp_%' ORDER BY 1"
         : "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_smcp_%' ORDER BY 1",
@@ -69,15 +54,15 @@ describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on 
   });
 
   it('warns at start-up once a table is large, naming what is missing', async () => {
-    await db.execute(
+    await metadata.db.execute(
       "INSERT INTO ab_user (id, first_name, last_name, username, email, active, created_on, changed_on) VALUES (9001, 'a', 'b', 'many', 'many@example.com', ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
       [dialect === 'postgres' ? true : 1],
     );
-    await db.execute(
+    await metadata.db.execute(
       "INSERT INTO dashboards (id, dashboard_title, slug, published, created_on, changed_on) VALUES (9001, 'Many owners', 'many', ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
       [dialect === 'postgres' ? true : 1],
     );
-    await db.execute(
+    await metadata.db.execute(
       `INSERT INTO dashboard_user (user_id, dashboard_id)
        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
        SELECT 9001, 9001 FROM n`,
@@ -94,7 +79,7 @@ describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on 
     expect(applied).toHaveLength(SUGGESTED_INDEXES.length);
     expect(await indexNames()).toEqual(SUGGESTED_INDEXES.map((index) => index.name).sort());
     expect(advisor.missing()).toEqual([]);
-    const inspector = moduleRef.get(MetadataSchemaInspector);
+    const inspector = metadata.moduleRef.get(MetadataSchemaInspector);
     expect(inspector.hasIndexOn('dashboards', 'changed_on')).toBe(true);
     expect(inspector.hasIndexOn('dashboard_user', 'user_id')).toBe(true);
     await expect(advisor.apply()).resolves.toEqual([]);
@@ -107,32 +92,22 @@ describe.each(['sqlite', 'postgres'] as const)(`${MetadataIndexAdvisor.name} on 
 });
 
 describe(`${MetadataIndexAdvisor.name} after an interrupted concurrent build`, () => {
-  let db: MetadataTestDatabase;
-  let moduleRef: TestingModule;
-
-  beforeAll(async () => {
-    db = await createMetadataTestDatabase('postgres');
+  const metadata = useMetadataTestModule('postgres', {
     // What a cancelled CREATE INDEX CONCURRENTLY leaves: the index, marked invalid.
-    await db.execute('CREATE INDEX ix_smcp_slices_changed_on ON slices (changed_on)');
-    await db.execute(
-      "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_smcp_slices_changed_on'::regclass",
-    );
-    moduleRef = await Test.createTestingModule({
-      imports: [MetadataDatabaseModule.forRoot(db.uri)],
-    }).compile();
-  });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await db?.close();
+    prepare: async (db) => {
+      await db.execute('CREATE INDEX ix_smcp_slices_changed_on ON slices (changed_on)');
+      await db.execute(
+        "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_smcp_slices_changed_on'::regclass",
+      );
+    },
   });
 
   it('counts the invalid index as missing and builds it again', async () => {
-    const advisor = moduleRef.get(MetadataIndexAdvisor);
+    const advisor = metadata.moduleRef.get(MetadataIndexAdvisor);
     expect(advisor.missing().map((index) => index.name)).toContain('ix_smcp_slices_changed_on');
     await advisor.apply();
     expect(advisor.missing()).toEqual([]);
-    const [row] = await db.query<{ valid: boolean }>(
+    const [row] = await metadata.db.query<{ valid: boolean }>(
       "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'ix_smcp_slices_changed_on'::regclass",
     );
     expect(row).toEqual({ valid: true });
