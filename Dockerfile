@@ -13,6 +13,7 @@ RUN npm ci --no-audit --no-fund
 # Node 24 headers without that hook; the ABI is the same, so it loads on every Node 24.
 RUN npm rebuild better-sqlite3 --build-from-source --target=24.18.1
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
