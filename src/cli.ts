@@ -66,8 +66,15 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const command = positionals[0] ?? 'run';
-  if (!COMMANDS.has(command) || positionals.length > 1) {
-    throw new UsageError(`unknown command '${positionals.join(' ')}'; try 'superset-mcp --help'`);
+  if (!COMMANDS.has(command)) {
+    throw new UsageError(`unknown command '${command}'; try 'superset-mcp --help'`);
+  }
+  if (positionals.length > 1) {
+    // `npm start --port 5009` keeps --port for npm itself and passes only 5009 on.
+    throw new UsageError(
+      `unexpected argument '${positionals[1]}' after '${command}'; flags need their dashes, and ` +
+        `through npm they go after '--': npm start -- --port 5009`,
+    );
   }
   if (values.apply && command !== 'indexes') {
     throw new UsageError("--apply belongs to 'superset-mcp indexes'");

@@ -41,6 +41,23 @@ describe('superset-mcp CLI', () => {
     expect(result.stderr).toContain("Unknown option '--bogus'");
   });
 
+  it('ends an unknown command with one line naming it and exit code 2', async () => {
+    const result = await runCli(['serve'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      "superset-mcp: unknown command 'serve'; try 'superset-mcp --help'",
+    );
+  });
+
+  it('tells how to pass flags through npm when a bare value follows the command', async () => {
+    // What `npm start --port 5009` runs: npm keeps --port for itself and passes 5009 on.
+    const result = await runCli(['run', '5009'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain("unexpected argument '5009' after 'run'");
+    expect(result.stderr).toContain('npm start -- --port 5009');
+  });
+
   it('ends a bad port with one line and a non-zero exit', async () => {
     const result = await runCli(['run', '--port', 'abc'], { SUPERSET_MCP_DATA_DIR: data.dir });
     expect(result.code).toBe(1);
