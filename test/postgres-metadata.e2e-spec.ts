@@ -54,7 +54,7 @@ describe.each<MetadataSchemaVersion>(['current', 'legacy4'])(
         const info = toolJson(
           await mcp.client.callTool({ arguments: { request: {} }, name: 'get_instance_info' }),
         );
-        expect(info.instance_summary.total_dashboards).toBe(3);
+        expect(info.instance_summary.total_dashboards).toBe(2); // Alpha: the published ones
         expect(info.instance_summary.total_charts).toBeGreaterThanOrEqual(10);
         expect(info.current_user).toMatchObject({ roles: ['Alpha'], username: 'alpha' });
         expect(info.database_breakdown.by_type).toEqual({ sqlite: 1 });

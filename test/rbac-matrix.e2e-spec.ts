@@ -206,6 +206,19 @@ describe.each(DEMO_FIXTURES)('RBAC matrix over %s', (_name, createFixture) => {
             }
           : { charts: null, dashboards: null, databases: null, datasets: null },
       );
+      // Every figure counts only what the caller may see; users and roles only for Admin.
+      const admin = sight?.roles.includes('Admin') ?? false;
+      expect(info.instance_summary).toMatchObject({
+        total_charts: sight?.charts ?? 0,
+        total_dashboards: sight?.dashboards.length ?? 0,
+        total_databases: sight?.databases.length ?? 0,
+        total_datasets: sight?.datasets.length ?? 0,
+        total_roles: admin ? expect.any(Number) : null,
+        total_users: admin ? expect.any(Number) : null,
+      });
+      const breakdown = info.dashboard_breakdown;
+      expect(breakdown.published + breakdown.unpublished).toBe(sight?.dashboards.length ?? 0);
+      if (!sight?.charts) expect(info.popular_content.top_creators).toEqual([]);
     });
 
     if (!sight) {

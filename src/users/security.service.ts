@@ -50,6 +50,30 @@ export class SecurityService {
     return this.settings.FEATURE_FLAGS.DASHBOARD_RBAC === true;
   }
 
+  /**
+   * The row filter of each kind of content the user may read: Superset's list filter, for a kind
+   * whose `can_read` the user holds (or every kind when `MCP_RBAC_ENABLED` is off). A kind the user
+   * may not read is absent: none of its rows are theirs to see.
+   */
+  readableContent(access: UserAccess): ReadableContent {
+    const readable = (viewMenu: string) =>
+      !this.settings.MCP_RBAC_ENABLED || access.can('can_read', viewMenu);
+    return {
+      ...(readable('Chart') && {
+        charts: (query, alias) => this.filterCharts(query, access, alias),
+      }),
+      ...(readable('Dashboard') && {
+        dashboards: (query, alias) => this.filterDashboards(query, access, alias),
+      }),
+      ...(readable('Database') && {
+        databases: (query, alias) => this.filterDatabases(query, access, alias),
+      }),
+      ...(readable('Dataset') && {
+        datasets: (query, alias) => this.filterDatasets(query, access, alias),
+      }),
+    };
+  }
+
   /** Keeps only datasets the user may access (Superset's DatasourceFilter) on `tables` aliased `alias`. */
   filterDatasets(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
     if (access.allDatasources) return;
@@ -361,6 +385,17 @@ export class SecurityService {
     this.parameterCounter = (this.parameterCounter + 1) % 1_000_000;
     return `sec_a${this.parameterCounter}`;
   }
+}
+
+/** Keeps the rows of one kind of content, on its table aliased `alias`, that a user may see. */
+export type RowFilter = (query: WhereExpressionBuilder, alias: string) => void;
+
+/** The row filter of each kind a user may read; a kind they may not read is absent. */
+export interface ReadableContent {
+  readonly charts?: RowFilter;
+  readonly dashboards?: RowFilter;
+  readonly databases?: RowFilter;
+  readonly datasets?: RowFilter;
 }
 
 /** How many rows a filtered query reads: a page of a list, or one row looked up by key. */

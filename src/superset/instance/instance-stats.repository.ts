@@ -2,20 +2,36 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 
+import type { ReadableContent, RowFilter } from '../../users/security.service.js';
 import { backendOf } from '../databases/databases.repository.js';
 import { MetadataSchemaInspector } from '../database/metadata-schema-inspector.service.js';
 import { timestampToDb } from '../database/metadata-values.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface InstanceCounts {
+/**
+ * What one caller may see of the instance: the row filter of each kind of content they may read (a
+ * kind left out counts as none), whether they may count users and roles, and whether every tag and
+ * tagging is theirs to count (Admin) or only the taggings of content they may see.
+ */
+export interface InstanceScope {
+  readonly content: ReadableContent;
+  readonly users: boolean;
+  readonly roles: boolean;
+  readonly allTags: boolean;
+}
+
+export interface ContentStats {
+  readonly totals: ContentTotals;
+  readonly recent: RecentCounts;
+  readonly dashboards: DashboardCounts;
+}
+
+export interface ContentTotals {
   readonly dashboards: number;
   readonly charts: number;
   readonly datasets: number;
-  readonly databases: number;
-  readonly users: number;
-  readonly roles: number;
-  readonly tags: number;
+  /** Links (`dashboard_slices`) between a visible dashboard and a visible chart. */
   readonly dashboardChartLinks: number;
 }
 
@@ -28,11 +44,6 @@ export interface RecentCounts {
   readonly datasetsModified7d: number;
 }
 
-export interface InstanceActivity {
-  readonly recent: RecentCounts;
-  readonly dashboards: DashboardCounts;
-}
-
 export interface DashboardCounts {
   readonly published: number;
   readonly unpublished: number;
@@ -41,7 +52,12 @@ export interface DashboardCounts {
   readonly withoutCharts: number;
 }
 
-/** Whole-instance statistics read from the metadata database with a handful of COUNT queries. */
+export interface TagStats {
+  readonly total: number;
+  readonly top: readonly string[];
+}
+
+/** Instance statistics counted over the rows one caller may see, with a handful of queries. */
 @Injectable()
 export class InstanceStatsRepository {
   constructor(
@@ -49,59 +65,59 @@ export class InstanceStatsRepository {
     private readonly inspector: MetadataSchemaInspector,
   ) {}
 
-  async counts(): Promise<InstanceCounts> {
-    const [dashboards, charts, datasets, databases, users, roles, tags, dashboardChartLinks] =
-      await Promise.all([
-        this.count('dashboards'),
-        this.count('slices'),
-        this.count('tables'),
-        this.count('dbs'),
-        this.count('ab_user'),
-        this.count('ab_role'),
-        this.inspector.hasTable('tag') ? this.count('tag') : Promise.resolve(0),
-        this.count('dashboard_slices'),
-      ]);
-    return { charts, dashboardChartLinks, dashboards, databases, datasets, roles, tags, users };
-  }
-
   /**
-   * What was created and modified lately, and the dashboards' breakdown, with one scan of each
-   * content table: on a large instance every scan of `dashboards` reads its layouts too.
+   * Totals, what was created and modified lately, and the dashboards' breakdown, with one scan of
+   * each content table: on a large instance every scan of `dashboards` reads its layouts too.
    */
-  async activity(now: Date): Promise<InstanceActivity> {
+  async content(scope: InstanceScope, now: Date): Promise<ContentStats> {
+    const {
+      charts: chartFilter,
+      dashboards: dashboardFilter,
+      datasets: datasetFilter,
+    } = scope.content;
     const parameters = {
       since30: timestampToDb(new Date(now.getTime() - 30 * DAY_MS)),
       since7: timestampToDb(new Date(now.getTime() - 7 * DAY_MS)),
       yes: true,
     };
-    const recentConditions = {
+    const recent = {
       created: 't.created_on >= :since30',
       modified: 't.changed_on >= :since7',
+      total: '1 = 1',
     };
-    const [dashboards, charts, datasets, withCharts] = await Promise.all([
+    // "Has a chart" means a chart the caller may see.
+    const visibleCharts = this.idsOf('slices', chartFilter);
+    const linkedToVisibleChart = this.subquery(
+      this.dataSource
+        .createQueryBuilder()
+        .select('ds.dashboard_id')
+        .from('dashboard_slices', 'ds')
+        .where(`ds.slice_id IN (${visibleCharts.getQuery()})`)
+        .setParameters(visibleCharts.getParameters()),
+    );
+    const [dashboards, charts, datasets, links] = await Promise.all([
       this.tally(
         'dashboards',
+        dashboardFilter,
         {
-          ...recentConditions,
+          ...recent,
           certified: "t.certified_by IS NOT NULL AND t.certified_by <> ''",
           published: 't.published = :yes',
-          total: '1 = 1',
+          withCharts: chartFilter ? `t.id IN (${linkedToVisibleChart.sql})` : '1 = 0',
         },
-        parameters,
+        { ...parameters, ...linkedToVisibleChart.parameters },
       ),
-      this.tally('slices', recentConditions, parameters),
-      this.tally('tables', recentConditions, parameters),
-      this.count('dashboards', (q) =>
-        q.where('EXISTS (SELECT 1 FROM dashboard_slices ds WHERE ds.dashboard_id = t.id)'),
-      ),
+      this.tally('slices', chartFilter, recent, parameters),
+      this.tally('tables', datasetFilter, recent, parameters),
+      chartFilter && dashboardFilter ? this.visibleLinks(dashboardFilter, chartFilter) : 0,
     ]);
     return {
       dashboards: {
         certified: dashboards.certified,
         published: dashboards.published,
         unpublished: dashboards.total - dashboards.published,
-        withCharts,
-        withoutCharts: dashboards.total - withCharts,
+        withCharts: dashboards.withCharts,
+        withoutCharts: dashboards.total - dashboards.withCharts,
       },
       recent: {
         chartsCreated30d: charts.created,
@@ -111,26 +127,49 @@ export class InstanceStatsRepository {
         datasetsCreated30d: datasets.created,
         datasetsModified7d: datasets.modified,
       },
+      totals: {
+        charts: charts.total,
+        dashboardChartLinks: links,
+        dashboards: dashboards.total,
+        datasets: datasets.total,
+      },
     };
   }
 
-  /** Backend names (the URI scheme without its driver) of every registered database. */
-  async databaseBackends(): Promise<string[]> {
-    const rows = await this.dataSource
+  /** Backend names (the URI scheme without its driver) of each database the caller may see. */
+  async databaseBackends(scope: InstanceScope): Promise<string[]> {
+    const filter = scope.content.databases;
+    if (!filter) return [];
+    const query = this.dataSource
       .createQueryBuilder()
       .select('t.sqlalchemy_uri', 'uri')
-      .from('dbs', 't')
-      .getRawMany<{ uri: string }>();
+      .from('dbs', 't');
+    filter(query, 't');
+    const rows = await query.getRawMany<{ uri: string }>();
     return rows.map((row) => backendOf(row.uri) ?? 'unknown');
   }
 
-  async topCreators(limit: number): Promise<string[]> {
-    const rows = await this.dataSource
+  /** Users and roles, each counted only when the scope allows it. */
+  async principals(scope: InstanceScope): Promise<{ users: number | null; roles: number | null }> {
+    const [users, roles] = await Promise.all([
+      scope.users ? this.count('ab_user') : null,
+      scope.roles ? this.count('ab_role') : null,
+    ]);
+    return { roles, users };
+  }
+
+  /** Usernames of whoever created the most charts the caller may see, most charts first. */
+  async topCreators(scope: InstanceScope, limit: number): Promise<string[]> {
+    const filter = scope.content.charts;
+    if (!filter) return [];
+    const query = this.dataSource
       .createQueryBuilder()
       .select('u.username', 'username')
       .addSelect('COUNT(*)', 'created')
       .from('slices', 't')
-      .innerJoin('ab_user', 'u', 'u.id = t.created_by_fk')
+      .innerJoin('ab_user', 'u', 'u.id = t.created_by_fk');
+    filter(query, 't');
+    const rows = await query
       .groupBy('u.username')
       .orderBy('created', 'DESC')
       .addOrderBy('u.username', 'ASC')
@@ -139,40 +178,119 @@ export class InstanceStatsRepository {
     return rows.map((row) => row.username);
   }
 
-  async topTags(limit: number): Promise<string[]> {
-    if (!this.inspector.hasTable('tag') || !this.inspector.hasTable('tagged_object')) return [];
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select('g.name', 'name')
-      .addSelect('COUNT(*)', 'uses')
-      .from('tagged_object', 't')
-      .innerJoin('tag', 'g', 'g.id = t.tag_id')
-      .where("g.type = 'custom'")
-      .groupBy('g.name')
-      .orderBy('uses', 'DESC')
-      .addOrderBy('g.name', 'ASC')
-      .limit(limit)
-      .getRawMany<{ name: string }>();
-    return rows.map((row) => row.name);
+  /**
+   * Tags: with `allTags`, every tag, and custom tags ranked by all their uses; otherwise the tags on
+   * a chart, dashboard or dataset the caller may see, ranked by those uses only.
+   */
+  async tags(scope: InstanceScope, limit: number): Promise<TagStats> {
+    if (!this.inspector.hasTable('tag')) return { top: [], total: 0 };
+    if (!this.inspector.hasTable('tagged_object')) {
+      return { top: [], total: scope.allTags ? await this.count('tag') : 0 };
+    }
+    const visible = scope.allTags ? null : this.visibleTaggings(scope.content);
+    if (visible?.sql === null) return { top: [], total: 0 };
+    const taggings = () => {
+      const query = this.dataSource
+        .createQueryBuilder()
+        .from('tagged_object', 't')
+        .innerJoin('tag', 'g', 'g.id = t.tag_id');
+      if (visible?.sql) query.where(visible.sql, visible.parameters);
+      return query;
+    };
+    const [total, top] = await Promise.all([
+      scope.allTags
+        ? this.count('tag')
+        : taggings()
+            .select('COUNT(DISTINCT t.tag_id)', 'n')
+            .getRawOne<{ n: string | number }>()
+            .then((row) => Number(row?.n ?? 0)),
+      taggings()
+        .select('g.name', 'name')
+        .addSelect('COUNT(*)', 'uses')
+        .andWhere("g.type = 'custom'")
+        .groupBy('g.name')
+        .orderBy('uses', 'DESC')
+        .addOrderBy('g.name', 'ASC')
+        .limit(limit)
+        .getRawMany<{ name: string }>(),
+    ]);
+    return { top: top.map((row) => row.name), total };
   }
 
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');
   }
 
-  /** How many rows of `table` meet each condition, counted in one scan. */
+  /** "The tagged object of `t` is content the caller may see", or null when they may see none. */
+  private visibleTaggings(content: ReadableContent): {
+    sql: string | null;
+    parameters: Record<string, unknown>;
+  } {
+    const kinds = [
+      ['chart', 'slices', content.charts],
+      ['dashboard', 'dashboards', content.dashboards],
+      ['dataset', 'tables', content.datasets],
+    ] as const;
+    const arms: string[] = [];
+    let parameters: Record<string, unknown> = {};
+    for (const [objectType, table, filter] of kinds) {
+      if (!filter) continue;
+      const ids = this.subquery(this.idsOf(table, filter));
+      arms.push(`(t.object_type = '${objectType}' AND t.object_id IN (${ids.sql}))`);
+      parameters = { ...parameters, ...ids.parameters };
+    }
+    return { parameters, sql: arms.length > 0 ? `(${arms.join(' OR ')})` : null };
+  }
+
+  /** Links between a dashboard and a chart, both of which the caller may see. */
+  private async visibleLinks(dashboards: RowFilter, charts: RowFilter): Promise<number> {
+    const dashboardIds = this.subquery(this.idsOf('dashboards', dashboards));
+    const chartIds = this.subquery(this.idsOf('slices', charts));
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'n')
+      .from('dashboard_slices', 'ds')
+      .where(`ds.dashboard_id IN (${dashboardIds.sql})`, dashboardIds.parameters)
+      .andWhere(`ds.slice_id IN (${chartIds.sql})`, chartIds.parameters)
+      .getRawOne<{ n: string | number }>();
+    return Number(row?.n ?? 0);
+  }
+
+  /** `SELECT v.id FROM table v` under `filter` (no rows without one). */
+  private idsOf(table: string, filter: RowFilter | undefined): SelectQueryBuilder<object> {
+    const query = this.dataSource.createQueryBuilder().select('v.id').from(table, 'v');
+    if (filter) filter(query, 'v');
+    else query.where('1 = 0');
+    return query;
+  }
+
+  private subquery(query: SelectQueryBuilder<object>): {
+    sql: string;
+    parameters: Record<string, unknown>;
+  } {
+    return { parameters: query.getParameters(), sql: query.getQuery() };
+  }
+
+  /**
+   * How many rows of `table` under `filter` meet each condition, counted in one scan; all zero
+   * without a filter (a kind the caller may not read).
+   */
   private async tally<K extends string>(
     table: string,
+    filter: RowFilter | undefined,
     conditions: Readonly<Record<K, string>>,
     parameters: Record<string, unknown>,
   ): Promise<Record<K, number>> {
-    const query = this.dataSource.createQueryBuilder().from(table, 't').setParameters(parameters);
     const names = Object.keys(conditions) as K[];
+    const zeros = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
+    if (!filter) return zeros;
+    const query = this.dataSource.createQueryBuilder().from(table, 't').setParameters(parameters);
     for (const [index, name] of names.entries()) {
       const sum = `SUM(CASE WHEN ${conditions[name]} THEN 1 ELSE 0 END)`;
       if (index === 0) query.select(sum, name);
       else query.addSelect(sum, name);
     }
+    filter(query, 't');
     const row = await query.getRawOne<Record<K, string | number | null>>();
     return Object.fromEntries(names.map((name) => [name, Number(row?.[name] ?? 0)])) as Record<
       K,
@@ -180,13 +298,12 @@ export class InstanceStatsRepository {
     >;
   }
 
-  private async count(
-    table: string,
-    where?: (query: SelectQueryBuilder<object>) => SelectQueryBuilder<object>,
-  ): Promise<number> {
-    let query = this.dataSource.createQueryBuilder().select('COUNT(*)', 'n').from(table, 't');
-    if (where) query = where(query);
-    const row = await query.getRawOne<{ n: string | number }>();
+  private async count(table: string): Promise<number> {
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'n')
+      .from(table, 't')
+      .getRawOne<{ n: string | number }>();
     return Number(row?.n ?? 0);
   }
 }

@@ -93,7 +93,11 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])(
         ).toEqual(rows.map((row) => String(row.viz_type)).sort());
         expect(metadata.data_access.dataset_ids).toEqual([salesId]);
         expect(metadata.database_engines).toEqual(['sqlite']);
-        expect(metadata.instance_summary.total_datasets).toBeGreaterThan(1);
+        expect(metadata.instance_summary).toMatchObject({
+          total_charts: rows.reduce((sum, row) => sum + Number(row.n), 0),
+          total_databases: 1,
+          total_datasets: 1,
+        });
       });
 
       it('shows Gamma without data grants no datasets, chart types or engines', async () => {
@@ -113,6 +117,12 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])(
           datasets: null,
         });
         expect(metadata.available_datasets).toEqual([]);
+        expect(metadata.instance_summary).toEqual({
+          total_charts: 0,
+          total_dashboards: 0,
+          total_databases: 0,
+          total_datasets: 0,
+        });
         const tips = metadata.tips.join('\n');
         expect(tips).toContain('get_instance_info');
         expect(tips).not.toMatch(/list_dashboards|list_charts|get_dataset_info|get_schema/);

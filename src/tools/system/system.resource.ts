@@ -5,7 +5,6 @@ import type { Caller } from '../../auth/caller.js';
 import { InjectSettings } from '../../config/inject-settings.decorator.js';
 import type { Settings } from '../../config/settings.js';
 import { AccessibleContentRepository } from '../../superset/instance/accessible-content.repository.js';
-import { InstanceStatsRepository } from '../../superset/instance/instance-stats.repository.js';
 import { SupersetUrls } from '../../superset/superset-urls.service.js';
 import { SecurityService } from '../../users/security.service.js';
 import { McpResource } from '../mcp-feature.decorators.js';
@@ -40,7 +39,6 @@ const TIPS: readonly GuidanceLine[] = [
 export class SystemResources {
   constructor(
     private readonly reach: CallerReach,
-    private readonly stats: InstanceStatsRepository,
     private readonly content: AccessibleContentRepository,
     private readonly security: SecurityService,
     private readonly urls: SupersetUrls,
@@ -61,31 +59,29 @@ export class SystemResources {
     const access = await this.reach.assertCanRead(caller, uri, null);
     const can = (viewMenu: string) =>
       !this.settings.MCP_RBAC_ENABLED || access.can('can_read', viewMenu);
-    const [counts, accessible, datasetTotal, datasets, vizTypes, engines, tools] =
-      await Promise.all([
-        this.stats.counts(),
-        this.reach.summary(access),
-        can('Dataset')
-          ? this.content.count('datasets', (q, alias) =>
-              this.security.filterDatasets(q, access, alias),
-            )
-          : Promise.resolve(0),
-        can('Dataset')
-          ? this.content.recentDatasets(
-              (q, alias) => this.security.filterDatasets(q, access, alias),
-              DATASET_SAMPLE_SIZE,
-            )
-          : Promise.resolve([]),
-        can('Chart')
-          ? this.content.vizTypes((q, alias) => this.security.filterCharts(q, access, alias))
-          : Promise.resolve([]),
-        can('Database')
-          ? this.content.databaseBackends((q, alias) =>
-              this.security.filterDatabases(q, access, alias),
-            )
-          : Promise.resolve([]),
-        this.reach.toolNames(caller),
-      ]);
+    const [accessible, datasetTotal, datasets, vizTypes, engines, tools] = await Promise.all([
+      this.reach.summary(access),
+      can('Dataset')
+        ? this.content.count('datasets', (q, alias) =>
+            this.security.filterDatasets(q, access, alias),
+          )
+        : Promise.resolve(0),
+      can('Dataset')
+        ? this.content.recentDatasets(
+            (q, alias) => this.security.filterDatasets(q, access, alias),
+            DATASET_SAMPLE_SIZE,
+          )
+        : Promise.resolve([]),
+      can('Chart')
+        ? this.content.vizTypes((q, alias) => this.security.filterCharts(q, access, alias))
+        : Promise.resolve([]),
+      can('Database')
+        ? this.content.databaseBackends((q, alias) =>
+            this.security.filterDatabases(q, access, alias),
+          )
+        : Promise.resolve([]),
+      this.reach.toolNames(caller),
+    ]);
     return {
       accessible_summary: accessible,
       available_datasets: datasets.map((dataset) => ({
@@ -107,10 +103,10 @@ export class SystemResources {
       database_engines: [...new Set(engines)].sort(),
       feature_flags: this.settings.FEATURE_FLAGS,
       instance_summary: {
-        total_charts: counts.charts,
-        total_dashboards: counts.dashboards,
-        total_databases: counts.databases,
-        total_datasets: counts.datasets,
+        total_charts: accessible.charts ?? 0,
+        total_dashboards: accessible.dashboards ?? 0,
+        total_databases: accessible.databases ?? 0,
+        total_datasets: accessible.datasets ?? 0,
       },
       timestamp: new Date().toISOString(),
       tips: TIPS.filter((tip) => isShown(tip, tools)).map((tip) => tip.text),

@@ -11,10 +11,11 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('system tools on %s', (di
   let totals: { dashboards: number; charts: number; datasets: number; databases: number };
   let salesCharts: number;
 
+  const count = async (sql: string, parameters: unknown[] = []) =>
+    Number((await fixture.query(sql, parameters))[0].n);
+
   beforeAll(async () => {
     fixture = await createSystemFixture(dialect);
-    const count = async (sql: string, parameters: unknown[] = []) =>
-      Number((await fixture.query(sql, parameters))[0].n);
     totals = {
       charts: await count('SELECT COUNT(*) AS n FROM slices'),
       dashboards: await count('SELECT COUNT(*) AS n FROM dashboards'),
@@ -38,6 +39,32 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('system tools on %s', (di
     return outcome.json;
   }
 
+  /** No count above zero, no name, no engine: nothing of the instance shows through. */
+  function expectSeesNothing(info: any): void {
+    expect(info.instance_summary).toEqual({
+      avg_charts_per_dashboard: 0,
+      total_charts: 0,
+      total_dashboards: 0,
+      total_databases: 0,
+      total_datasets: 0,
+      total_roles: null,
+      total_tags: 0,
+      total_users: null,
+    });
+    expect(Object.values(info.recent_activity)).toEqual(
+      Object.values(info.recent_activity).map(() => 0),
+    );
+    expect(info.dashboard_breakdown).toEqual({
+      certified: 0,
+      published: 0,
+      unpublished: 0,
+      with_charts: 0,
+      without_charts: 0,
+    });
+    expect(info.database_breakdown).toEqual({ by_type: {} });
+    expect(info.popular_content).toEqual({ top_creators: [], top_tags: [] });
+  }
+
   describe(SystemTools.name, () => {
     it('keeps the instance totals and shows Admin everything as reachable', async () => {
       const info = await instanceInfo('admin');
@@ -57,16 +84,33 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('system tools on %s', (di
         schemas: [],
       });
       expect(info.current_user).toMatchObject({ roles: ['Admin'], username: 'admin' });
+      expect(info.instance_summary.total_users).toBe(
+        await count('SELECT COUNT(*) AS n FROM ab_user'),
+      );
+      expect(info.instance_summary.total_roles).toBe(
+        await count('SELECT COUNT(*) AS n FROM ab_role'),
+      );
+      expect(info.popular_content.top_creators.length).toBeGreaterThan(0);
     });
 
     it('shows Alpha all data but only the published dashboards', async () => {
       const info = await instanceInfo('alpha');
       expect(info.accessible_summary).toEqual({ ...totals, dashboards: 2 });
       expect(info.data_access).toMatchObject({ all_databases: true, all_datasources: true });
+      expect(info.instance_summary).toMatchObject({
+        total_charts: totals.charts,
+        total_dashboards: 2,
+        total_databases: totals.databases,
+        total_datasets: totals.datasets,
+        total_roles: null,
+        total_users: null,
+      });
+      expect(info.dashboard_breakdown).toMatchObject({ published: 2, unpublished: 0 });
     });
 
-    it('shows Gamma without data grants nothing, with the instance totals unchanged', async () => {
+    it('shows Gamma without data grants nothing, in every figure', async () => {
       const info = await instanceInfo('gamma');
+      expectSeesNothing(info);
       expect(info.accessible_summary).toEqual({
         charts: 0,
         dashboards: 0,
@@ -81,7 +125,6 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('system tools on %s', (di
         dataset_ids: [],
         schemas: [],
       });
-      expect(info.instance_summary.total_charts).toBe(totals.charts);
     });
 
     it.each(['sales', 'grace'])(
@@ -99,6 +142,21 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('system tools on %s', (di
           dataset_ids: [fixture.summary.datasetIds.sales_orders],
           schemas: [],
         });
+        expect(info.instance_summary).toMatchObject({
+          total_charts: salesCharts,
+          total_dashboards: 1,
+          total_databases: 1,
+          total_datasets: 1,
+          total_roles: null,
+          total_users: null,
+        });
+        const creators = await fixture.query(
+          'SELECT DISTINCT u.username FROM slices s JOIN ab_user u ON u.id = s.created_by_fk WHERE s.datasource_id = ?',
+          [fixture.summary.datasetIds.sales_orders],
+        );
+        expect([...info.popular_content.top_creators].sort()).toEqual(
+          creators.map((row) => String(row.username)).sort(),
+        );
       },
     );
 
@@ -121,6 +179,7 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])('system tools on %s', (di
         datasets: null,
       });
       expect(info.current_user.roles).toEqual([]);
+      expectSeesNothing(info);
     });
   });
 

@@ -4,7 +4,11 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 
 import { APP_VERSION } from '../../common/app-info.js';
-import { InstanceStatsRepository } from '../../superset/instance/instance-stats.repository.js';
+import {
+  type InstanceScope,
+  InstanceStatsRepository,
+} from '../../superset/instance/instance-stats.repository.js';
+import { SecurityService } from '../../users/security.service.js';
 import type { ToolCall } from '../tool-call.js';
 import { Tool } from '../tool.decorator.js';
 import { CallerReach } from './caller-reach.service.js';
@@ -21,6 +25,7 @@ export class SystemTools {
   constructor(
     private readonly stats: InstanceStatsRepository,
     private readonly reach: CallerReach,
+    private readonly security: SecurityService,
   ) {}
 
   @Tool({
@@ -54,12 +59,13 @@ export class SystemTools {
 
   @Tool({
     description:
-      'Get an overview of this Superset instance: how many dashboards, charts, datasets, ' +
-      'databases and users it has, recent activity, which database engines are connected, who ' +
-      'you are (your Superset user and roles) and what you can reach: accessible_summary counts ' +
-      'the dashboards, charts, datasets and databases you may see (null where your roles ' +
-      'cannot read that kind), data_access lists your data grants. Call it first. Takes an ' +
-      'empty request.',
+      'Get an overview of this Superset instance as you may see it: how many dashboards, ' +
+      'charts, datasets and databases you can see, their recent activity and breakdowns, who ' +
+      'created most of your visible charts, and which database engines you can use (every ' +
+      'figure counts only what you may see; users and roles are counted for Admin only); ' +
+      'who you are (your Superset user and roles); accessible_summary repeats your counts ' +
+      'with null where your roles cannot read that kind; data_access lists your data grants. ' +
+      'Call it first. Takes an empty request.',
     input: z.strictObject({ request: EmptyRequest.optional() }),
     name: 'get_instance_info',
     readOnly: true,
@@ -70,19 +76,31 @@ export class SystemTools {
     const now = new Date();
     const user = call.caller.user;
     const access = await this.reach.access(call.caller);
-    const [counts, { dashboards, recent }, backends, topCreators, topTags, accessible] =
+    const scope: InstanceScope = {
+      allTags: access.isAdmin,
+      content: this.security.readableContent(access),
+      roles: access.isAdmin || access.can('can_read', 'Role'),
+      users: access.isAdmin || access.can('can_read', 'User'),
+    };
+    const [{ dashboards, recent, totals }, backends, principals, topCreators, tags] =
       await Promise.all([
-        this.stats.counts(),
-        this.stats.activity(now),
-        this.stats.databaseBackends(),
-        this.stats.topCreators(TOP_LIST_SIZE),
-        this.stats.topTags(TOP_LIST_SIZE),
-        this.reach.summary(access),
+        this.stats.content(scope, now),
+        this.stats.databaseBackends(scope),
+        this.stats.principals(scope),
+        this.stats.topCreators(scope, TOP_LIST_SIZE),
+        this.stats.tags(scope, TOP_LIST_SIZE),
       ]);
     const byType: Record<string, number> = {};
     for (const backend of backends) byType[backend] = (byType[backend] ?? 0) + 1;
+    const readable = (kind: keyof InstanceScope['content'], total: number) =>
+      scope.content[kind] ? total : null;
     return {
-      accessible_summary: accessible,
+      accessible_summary: {
+        charts: readable('charts', totals.charts),
+        dashboards: readable('dashboards', totals.dashboards),
+        databases: readable('databases', backends.length),
+        datasets: readable('datasets', totals.datasets),
+      },
       current_user: {
         active: user.active,
         email: user.email,
@@ -104,18 +122,18 @@ export class SystemTools {
       feature_availability: { accessible_menus: access.viewMenusWith('menu_access') },
       instance_summary: {
         avg_charts_per_dashboard:
-          counts.dashboards === 0
+          totals.dashboards === 0
             ? 0
-            : Math.round((counts.dashboardChartLinks / counts.dashboards) * 100) / 100,
-        total_charts: counts.charts,
-        total_dashboards: counts.dashboards,
-        total_databases: counts.databases,
-        total_datasets: counts.datasets,
-        total_roles: counts.roles,
-        total_tags: counts.tags,
-        total_users: counts.users,
+            : Math.round((totals.dashboardChartLinks / totals.dashboards) * 100) / 100,
+        total_charts: totals.charts,
+        total_dashboards: totals.dashboards,
+        total_databases: backends.length,
+        total_datasets: totals.datasets,
+        total_roles: principals.roles,
+        total_tags: tags.total,
+        total_users: principals.users,
       },
-      popular_content: { top_creators: topCreators, top_tags: topTags },
+      popular_content: { top_creators: topCreators, top_tags: tags.top },
       recent_activity: {
         charts_created_last_30_days: recent.chartsCreated30d,
         charts_modified_last_7_days: recent.chartsModified7d,
