@@ -49,7 +49,7 @@ export async function startService(configured: Settings): Promise<RunningService
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(settings, metadataUri),
-    { bodyParser: false, logger: new ServiceLogger(settings.MCP_DEBUG) },
+    { abortOnError: false, bodyParser: false, logger: new ServiceLogger(settings.MCP_DEBUG) },
   );
   app.get(AuthService).useApplicationContext(app);
   app.set('trust proxy', 1);

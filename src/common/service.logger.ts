@@ -1,5 +1,7 @@
 import { ConsoleLogger } from '@nestjs/common';
 
+import { StartupError } from '../config/startup.error.js';
+
 /** Nest's own start-up chatter; shown only with MCP_DEBUG. */
 const FRAMEWORK_CONTEXTS = new Set([
   'InstanceLoader',
@@ -30,6 +32,8 @@ export class ServiceLogger extends ConsoleLogger {
   override error(message: unknown, ...rest: unknown[]): void {
     // A listen failure is reported by the CLI as one line; Nest would log it first.
     if (!this.debugging && String(rest.at(-1)) === 'NestApplication') return;
+    // A start-up failure the CLI reports as one line (a metadata database that cannot be opened).
+    if (!this.debugging && message instanceof StartupError) return;
     super.error(message, ...rest);
   }
 }

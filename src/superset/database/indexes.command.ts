@@ -8,7 +8,9 @@ import { MetadataIndexAdvisor } from './metadata-index-advisor.service.js';
  * database at `uri` lacks, or creates them. Returns the text for standard output.
  */
 export async function runIndexesCommand(uri: string, apply: boolean): Promise<string> {
+  // abortOnError false: a database that cannot be opened is reported by the CLI, not a silent exit.
   const context = await NestFactory.createApplicationContext(MetadataDatabaseModule.forRoot(uri), {
+    abortOnError: false,
     logger: false,
   });
   try {

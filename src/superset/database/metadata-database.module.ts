@@ -3,9 +3,12 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource, DataSourceOptions } from 'typeorm';
+
+import { StartupError } from '../../config/startup.error.js';
 import type { Database } from 'better-sqlite3';
 
 import { METADATA_DIALECT } from './inject-metadata-dialect.decorator.js';
+import { openMetadataDatabase } from './metadata-database-connection.js';
 import {
   type MetadataConnection,
   type MetadataDialect,
@@ -32,14 +35,27 @@ export class MetadataDatabaseModule {
       !existsSync(connection.options.database)
     ) {
       // better-sqlite3 would create an empty file; a typo must not leave one behind.
-      throw new Error(
+      throw new StartupError(
         `SQLALCHEMY_DATABASE_URI: there is no SQLite database at ${connection.options.database}`,
       );
     }
     const repositories = TypeOrmModule.forFeature(METADATA_ENTITIES);
     return {
       exports: [repositories, METADATA_DIALECT, MetadataSchemaInspector, MetadataIndexAdvisor],
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(connection)), repositories],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          dataSourceFactory: (options) =>
+            openMetadataDatabase(uri, options ?? dataSourceOptions(connection)),
+          useFactory: () => ({
+            ...dataSourceOptions(connection),
+            // Nest's default is ten attempts three seconds apart, each logged with a stack: a
+            // wrong URI took 32 s to report. The one attempt's failure is a StartupError.
+            retryAttempts: 0,
+            toRetry: () => false,
+          }),
+        }),
+        repositories,
+      ],
       module: MetadataDatabaseModule,
       providers: [
         MetadataIndexAdvisor,

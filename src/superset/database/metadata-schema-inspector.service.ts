@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
+import { StartupError } from '../../config/startup.error.js';
 import type { MetadataDialect } from './metadata-dialect.js';
 
 /** Features that some Superset versions' metadata databases lack. */
@@ -135,7 +136,7 @@ export class MetadataSchemaInspector {
   assertSupersetSchema(): void {
     const missing = REQUIRED_TABLES.filter((table) => !this.hasTable(table));
     if (missing.length > 0) {
-      throw new Error(
+      throw new StartupError(
         `SQLALCHEMY_DATABASE_URI does not point at a Superset metadata database (missing tables: ${missing.join(', ')})`,
       );
     }
