@@ -14,6 +14,8 @@ import {
 
 const LIST_TOOLS = { id: 1, jsonrpc: '2.0', method: 'tools/list' };
 const GENERIC_401 = { error: 'invalid_token', error_description: 'Authentication failed' };
+/** RFC 6750 §3.1: no error code for a request that sent no token. */
+const NO_TOKEN_401 = { error_description: 'A bearer token is required' };
 const FORBIDDEN_403 = {
   error: 'insufficient_scope',
   error_description: 'The token lacks a required scope',
@@ -269,7 +271,7 @@ describe('attacks against the live service', () => {
             'error_description="The token lacks a required scope"',
         );
       } else {
-        expect(response.json).toEqual(GENERIC_401);
+        expect(response.json).toEqual(attack.reason === 'no token' ? NO_TOKEN_401 : GENERIC_401);
         expect(challenge).toBe(
           attack.reason === 'no token'
             ? `Bearer scope="mcp:read", resource_metadata="${metadataUrl}"`

@@ -10,6 +10,8 @@ import {
 
 const LIST_TOOLS = { id: 1, jsonrpc: '2.0', method: 'tools/list' };
 const GENERIC_401 = { error: 'invalid_token', error_description: 'Authentication failed' };
+/** RFC 6750 §3.1: no error code for a request that sent no token. */
+const NO_TOKEN_401 = { error_description: 'A bearer token is required' };
 
 describe('authentication with a real OpenID Provider (RS256, JWKS)', () => {
   const data = temporaryDataDir();
@@ -68,7 +70,7 @@ describe('authentication with a real OpenID Provider (RS256, JWKS)', () => {
   it('lets a client discover where to get a token from a 401', async () => {
     const refused = await postJson(service.url, LIST_TOOLS);
     expect(refused.status).toBe(401);
-    expect(refused.json).toEqual(GENERIC_401);
+    expect(refused.json).toEqual(NO_TOKEN_401);
     expect(refused.headers.get('www-authenticate')).toBe(
       `Bearer scope="mcp:read", resource_metadata="${metadataUrl}"`,
     );
@@ -121,7 +123,8 @@ describe('authentication with a real OpenID Provider (RS256, JWKS)', () => {
       method: 'DELETE',
     });
     expect(anonymous.status).toBe(401);
-    await expect(anonymous.json()).resolves.toEqual(GENERIC_401);
+    expect(anonymous.headers.get('www-authenticate')).not.toContain('error=');
+    await expect(anonymous.json()).resolves.toEqual(NO_TOKEN_401);
     const owner = await fetch(service.url, {
       headers: { Authorization: `Bearer ${token}`, 'Mcp-Session-Id': sessionId },
       method: 'DELETE',

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Logger, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { SignJWT } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { AuthFactory, Settings, TokenPrincipal } from '../config/settings.js';
 import { loadSettings } from '../config/settings.loader.js';
@@ -171,6 +171,20 @@ describe(AuthService.name, () => {
         user: { username: 'admin' },
       });
     });
+
+    it('blames no token when the dev user disappears while running', async () => {
+      const dev = await started(await settingsFrom({ MCP_DEV_USERNAME: 'admin' }));
+      const findByUsername = vi.spyOn(usersTable, 'findByUsername').mockResolvedValue(null);
+      try {
+        const { challenge, error } = await failure(dev, 'Bearer ignored-in-dev-mode');
+        expect(error).toMatchObject({ reason: 'unknown user' });
+        expect(challenge?.status).toBe(401);
+        expect(challenge?.body).not.toHaveProperty('error');
+        expect(challenge?.wwwAuthenticate).not.toContain('error=');
+      } finally {
+        findByUsername.mockRestore();
+      }
+    });
   });
 
   describe('with JWT', () => {
@@ -210,6 +224,17 @@ describe(AuthService.name, () => {
       const { challenge, error } = await failure(service, authorization);
       expect(error).toMatchObject({ reason });
       expect(challenge?.status).toBe(401);
+      // RFC 6750 §3.1: an error code only when a token was sent.
+      if (reason === 'no token') {
+        expect(challenge?.body).toEqual({ error_description: 'A bearer token is required' });
+        expect(challenge?.wwwAuthenticate).not.toContain('error=');
+      } else {
+        expect(challenge?.body).toEqual({
+          error: 'invalid_token',
+          error_description: 'Authentication failed',
+        });
+        expect(challenge?.wwwAuthenticate).toContain('error="invalid_token"');
+      }
     });
 
     it('answers a missing scope with 403 and the required scopes', async () => {

@@ -104,6 +104,10 @@ export class AuthService implements OnApplicationBootstrap {
     return bearerChallenge(error, {
       requiredScopes: this.settings.MCP_REQUIRED_SCOPES,
       resourceMetadataUrl: this.resource.metadataUrl(request),
+      // Dev mode reads no token: its refusals (the dev user is gone) never blame one.
+      tokenSent:
+        this.provider !== null &&
+        !(error instanceof AuthenticationError && error.reason === 'no token'),
     });
   }
 

@@ -29,14 +29,26 @@ describe('bearerChallenge', () => {
     expect(JSON.stringify(answers[0])).not.toMatch(/expired|user|issuer/);
   });
 
-  it('omits the error code when no token was sent (RFC 6750 §3.1)', () => {
+  it('omits the error code from header and body when no token was sent (RFC 6750 §3.1)', () => {
     const challenge = bearerChallenge(new AuthenticationError('no token'), {
       requiredScopes: [],
       resourceMetadataUrl: METADATA,
     });
     expect(challenge.status).toBe(401);
-    expect(challenge.body).toEqual(GENERIC_BODY);
+    expect(challenge.body).toEqual({ error_description: 'A bearer token is required' });
     expect(challenge.wwwAuthenticate).toBe(`Bearer resource_metadata="${METADATA}"`);
+  });
+
+  it('omits the error code whenever the request carried no token it read (dev mode)', () => {
+    const challenge = bearerChallenge(new AuthenticationError('unknown user'), {
+      requiredScopes: ['mcp:read'],
+      resourceMetadataUrl: METADATA,
+      tokenSent: false,
+    });
+    expect(challenge.body).not.toHaveProperty('error');
+    expect(challenge.wwwAuthenticate).toBe(
+      `Bearer scope="mcp:read", resource_metadata="${METADATA}"`,
+    );
   });
 
   it('announces the required scopes on a 401', () => {

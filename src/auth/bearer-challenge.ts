@@ -5,7 +5,8 @@ import { InsufficientScopeError } from './insufficient-scope.error.js';
 export interface BearerChallenge {
   readonly status: 401 | 403;
   readonly wwwAuthenticate: string;
-  readonly body: { readonly error: string; readonly error_description: string };
+  /** `error` only when a token was sent: a request without one has not sent anything invalid. */
+  readonly body: { readonly error?: string; readonly error_description: string };
 }
 
 export interface ChallengeContext {
@@ -13,15 +14,22 @@ export interface ChallengeContext {
   readonly resourceMetadataUrl: string;
   /** `MCP_REQUIRED_SCOPES`, announced so clients ask for them (MCP authorization, step-up). */
   readonly requiredScopes: readonly string[];
+  /**
+   * Whether the request carried a bearer token the service read. False for no `Authorization`
+   * header, another scheme, or dev mode (which reads none): RFC 6750 §3.1 gives such a request a
+   * challenge without an error code. Defaults to whether the error is about a missing token.
+   */
+  readonly tokenSent?: boolean;
 }
 
 const AUTHENTICATION_FAILED = 'Authentication failed';
+const AUTHENTICATION_REQUIRED = 'A bearer token is required';
 const INSUFFICIENT_SCOPE = 'The token lacks a required scope';
 
 /**
  * The status, `WWW-Authenticate` header and JSON body for a refused request. Nothing about why a
- * token was refused is included. A request with no bearer token at all gets a challenge without an
- * error code (RFC 6750 §3.1); the JSON body is the same for every 401.
+ * token was refused is included. A request with no bearer token at all gets a challenge and a body
+ * without an error code (RFC 6750 §3.1); every refused token gets the same `invalid_token` answer.
  */
 export function bearerChallenge(
   error: AuthenticationError | InsufficientScopeError,
@@ -40,11 +48,14 @@ export function bearerChallenge(
       ]),
     };
   }
+  const tokenSent = context.tokenSent ?? error.reason !== 'no token';
   return {
-    body: { error: 'invalid_token', error_description: AUTHENTICATION_FAILED },
+    body: tokenSent
+      ? { error: 'invalid_token', error_description: AUTHENTICATION_FAILED }
+      : { error_description: AUTHENTICATION_REQUIRED },
     status: 401,
     wwwAuthenticate: bearerHeader([
-      ['error', error.reason === 'no token' ? null : 'invalid_token'],
+      ['error', tokenSent ? 'invalid_token' : null],
       ['scope', scope],
       ['resource_metadata', context.resourceMetadataUrl],
     ]),
