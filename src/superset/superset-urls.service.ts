@@ -3,7 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
 
-/** Links into the Superset web app (`SUPERSET_WEBSERVER_ADDRESS`), on Superset's own routes. */
+/**
+ * Links into the Superset web app (`SUPERSET_WEBSERVER_ADDRESS`), on routes Superset 4.1 to 6.1 all
+ * serve. Datasets and databases have no page of their own there (the old `/tablemodelview/edit/N`
+ * and `/databaseview/edit/N` forms are gone): they are edited from their list pages.
+ */
 @Injectable()
 export class SupersetUrls {
   private readonly base: string;
@@ -12,6 +16,7 @@ export class SupersetUrls {
     this.base = settings.SUPERSET_WEBSERVER_ADDRESS.replace(/\/+$/, '');
   }
 
+  /** `/superset/dashboard/<slug or id>/`, as Superset's own `Dashboard.url`. */
   dashboard(id: number, slug?: string | null): string {
     return `${this.base}/superset/dashboard/${slug ? encodeURIComponent(slug) : id}/`;
   }
@@ -20,16 +25,18 @@ export class SupersetUrls {
     return `${this.base}/explore/?slice_id=${id}`;
   }
 
-  dataset(id: number): string {
-    return `${this.base}/tablemodelview/edit/${id}`;
+  /** The Datasets list, where Superset edits a dataset (and from Explore). */
+  datasetList(): string {
+    return `${this.base}/tablemodelview/list/`;
   }
 
   exploreDataset(id: number): string {
     return `${this.base}/explore/?datasource_type=table&datasource_id=${id}`;
   }
 
-  database(id: number): string {
-    return `${this.base}/databaseview/edit/${id}`;
+  /** The Databases list, where Superset edits a database connection. */
+  databaseList(): string {
+    return `${this.base}/databaseview/list/`;
   }
 
   sqlLab(params: Readonly<Record<string, string | number | undefined>> = {}): string {

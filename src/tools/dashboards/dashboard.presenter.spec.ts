@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { crossFiltersEnabled, nativeFilters, presentLayout } from './dashboard.presenter.js';
+import type { Settings } from '../../config/settings.js';
+import type { DashboardRecord } from '../../superset/dashboards/dashboards.repository.js';
+import { SupersetUrls } from '../../superset/superset-urls.service.js';
+import {
+  crossFiltersEnabled,
+  nativeFilters,
+  presentDashboard,
+  presentLayout,
+} from './dashboard.presenter.js';
 
 const everything = () => true;
 
@@ -9,6 +17,31 @@ function plain(value: unknown): unknown {
   const match = /^<UNTRUSTED-CONTENT>\n([\s\S]*)\n<\/UNTRUSTED-CONTENT>$/.exec(value);
   return match ? match[1] : value;
 }
+
+/** A record with the given fields and null in every other. */
+function record<T>(fields: Record<string, unknown>): T {
+  return new Proxy(fields, {
+    get: (target, key) => (key in target ? target[key as string] : null),
+  }) as T;
+}
+
+describe(presentDashboard.name, () => {
+  const urls = new SupersetUrls({
+    SUPERSET_WEBSERVER_ADDRESS: 'http://localhost:8088',
+  } as unknown as Settings);
+  const present = (slug: string | null) =>
+    presentDashboard(record<DashboardRecord>({ id: 4, slug }), urls, {}, new Date());
+
+  it('links a dashboard by its slug, as Superset does', () => {
+    expect(present('sales-overview').url).toBe(
+      'http://localhost:8088/superset/dashboard/sales-overview/',
+    );
+  });
+
+  it('links a dashboard without a slug by its id', () => {
+    expect(present(null).url).toBe('http://localhost:8088/superset/dashboard/4/');
+  });
+});
 
 describe(presentLayout.name, () => {
   it.each([

@@ -33,7 +33,7 @@ export function presentDashboard(
     owners: related.owners ? [...related.owners] : undefined,
     published: dashboard.published,
     slug: dashboard.slug,
-    url: urls.dashboard(dashboard.id),
+    url: urls.dashboard(dashboard.id, dashboard.slug),
     uuid: dashboard.uuid,
   };
 }

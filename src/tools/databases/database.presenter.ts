@@ -32,7 +32,7 @@ export function presentDatabase(
     id: database.id,
     impersonate_user: database.impersonateUser,
     is_managed_externally: database.isManagedExternally,
-    url: urls.database(database.id),
+    url: urls.databaseList(),
     uuid: database.uuid,
   };
 }

@@ -65,7 +65,7 @@ export function presentDataset(
     database_id: dataset.databaseId,
     database_name: dataset.databaseName,
     description: untrusted(dataset.description),
-    edit_url: urls.dataset(dataset.id),
+    edit_url: urls.datasetList(),
     extra: untrustedJson(parseJsonText(dataset.extra, null)),
     id: dataset.id,
     is_virtual: dataset.isVirtual,

@@ -58,7 +58,7 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])(
           id: expect.any(Number),
           schema: 'main',
           table_name: expect.any(String),
-          url: `${WEBSERVER}/tablemodelview/edit/${metadata.available_datasets[0].id}`,
+          url: `${WEBSERVER}/explore/?datasource_type=table&datasource_id=${metadata.available_datasets[0].id}`,
         });
         const rows = await fixture.query(
           'SELECT viz_type, COUNT(*) AS n FROM slices GROUP BY viz_type',

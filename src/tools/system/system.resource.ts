@@ -90,7 +90,7 @@ export class SystemResources {
         id: dataset.id,
         schema: dataset.schema,
         table_name: dataset.tableName,
-        url: this.urls.dataset(dataset.id),
+        url: this.urls.exploreDataset(dataset.id),
       })),
       available_datasets_total: datasetTotal,
       chart_types: CHART_CONFIG_EXAMPLES.map((example) => example.viz_type),
