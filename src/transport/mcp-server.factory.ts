@@ -8,7 +8,6 @@ import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   SetLevelRequestSchema,
   type ServerNotification,
   type ServerRequest,
@@ -26,6 +25,7 @@ import type { LogLevel, ToolCall } from '../tools/tool-call.js';
 import { ToolExecutor } from '../tools/tool-executor.service.js';
 import { ToolRegistry, type RegisteredTool } from '../tools/tool-registry.service.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
+import { JsonRpcRequestError } from './json-rpc-request.error.js';
 import { RoutedTransport } from './routed-transport.js';
 import { instructionsFor } from './server-instructions.js';
 import { SecurityService } from '../users/security.service.js';
@@ -40,6 +40,8 @@ export interface RequestServer {
 }
 
 const AnyResult = z.record(z.string(), z.unknown());
+
+const PRINTABLE_TOOL_NAME = /^[A-Za-z0-9_.\-/]{1,64}$/;
 
 /** Builds the short-lived server that answers one HTTP request for one caller. */
 @Injectable()
@@ -80,7 +82,10 @@ export class McpServerFactory {
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const tool = this.tools.get(request.params.name);
       if (!tool) {
-        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+        throw new JsonRpcRequestError(
+          ErrorCode.InvalidParams,
+          `Unknown tool: ${toolNameForMessage(request.params.name)}`,
+        );
       }
       const call = toolCall(tool, caller, session, extra);
       return this.executor.execute(tool, request.params.arguments, call);
@@ -148,4 +153,9 @@ function restoreClientState(server: Server, session: SessionRecord): void {
   };
   state._clientCapabilities = { ...session.clientCapabilities };
   if (session.clientInfo) state._clientVersion = { ...session.clientInfo };
+}
+
+/** A caller-sent tool name fit to repeat in an error: short and plain, else a placeholder. */
+function toolNameForMessage(name: string): string {
+  return PRINTABLE_TOOL_NAME.test(name) ? name : '(not a valid tool name)';
 }

@@ -7,6 +7,7 @@ import type {
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 
 import type { ClientMessageRouter } from './client-message-router.service.js';
+import { wireErrorMessage } from './wire-error-message.js';
 
 /**
  * Wraps one request's SDK transport so that messages the client sends in other POSTs of the same
@@ -60,7 +61,8 @@ export class RoutedTransport implements Transport {
     return this.inner.close();
   }
 
-  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  send(outgoing: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const message = withoutSdkErrorPrefix(outgoing);
     if (this.routingSessionId && 'method' in message && 'id' in message) {
       const originalId = message.id;
       const routedId = `${this.prefix}${String(originalId)}`;
@@ -82,4 +84,12 @@ export class RoutedTransport implements Transport {
     for (const release of this.releases) release();
     this.releases.clear();
   }
+}
+
+function withoutSdkErrorPrefix(message: JSONRPCMessage): JSONRPCMessage {
+  if (!('error' in message) || typeof message.error?.message !== 'string') return message;
+  return {
+    ...message,
+    error: { ...message.error, message: wireErrorMessage(message.error.message) },
+  };
 }
