@@ -3,7 +3,6 @@ import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
 
 import { AppModule } from './app.module.js';
 import { ServiceLogger } from './common/service.logger.js';
@@ -12,7 +11,7 @@ import { authModeOf } from './auth/auth-configuration.js';
 import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
 import type { Settings } from './config/settings.js';
 import { ensureDemoDatabases } from './demo/demo-databases.js';
-import { sendJsonRpcError } from './transport/json-rpc-error.js';
+import { readJsonBody } from './transport/json-body.middleware.js';
 import { mcpEndpointUrl } from './transport/mcp-endpoint.js';
 
 export interface RunningService {
@@ -35,6 +34,10 @@ export class PortInUseError extends Error {
 
 const logger = new Logger('SupersetMcp');
 
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
+/** Signals whose default action would end the process; `nodemon` and tools send SIGUSR2. */
+const IGNORED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR2'];
+
 export async function startService(configured: Settings): Promise<RunningService> {
   const demo = isDemoMode(configured);
   const settings = demo ? applyDemoDefaults(configured) : configured;
@@ -54,17 +57,21 @@ export async function startService(configured: Settings): Promise<RunningService
   app.get(AuthService).useApplicationContext(app);
   app.set('trust proxy', 1);
   app.disable('x-powered-by');
-  app.use(
-    '/mcp',
-    express.json({ limit: settings.MCP_MAX_REQUEST_BYTES, type: ['application/json'] }),
-    rejectUnreadableBody,
-  );
-  app.enableShutdownHooks();
+  app.use('/mcp', readJsonBody(settings.MCP_MAX_REQUEST_BYTES));
+  // With no list Nest would also stop on SIGHUP, SIGUSR2, SIGQUIT …; only these two may stop it.
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
+  const ignoreSignal = (signal: NodeJS.Signals) =>
+    logger.warn(`Ignoring ${signal}; stop the service with SIGTERM or SIGINT`);
+  for (const signal of IGNORED_SIGNALS) process.on(signal, ignoreSignal);
+  const close = async () => {
+    for (const signal of IGNORED_SIGNALS) process.off(signal, ignoreSignal);
+    await app.close();
+  };
 
   try {
     await app.listen(settings.MCP_SERVICE_PORT, settings.MCP_SERVICE_HOST);
   } catch (error) {
-    await app.close();
+    await close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PortInUseError(settings.MCP_SERVICE_HOST, settings.MCP_SERVICE_PORT);
     }
@@ -75,28 +82,7 @@ export async function startService(configured: Settings): Promise<RunningService
   const url = mcpEndpointUrl({ ...settings, MCP_SERVICE_PORT: port });
   if (demo) printDemoBanner(url, settings, authModeOf(settings) === 'dev');
   else logger.log(`Serving MCP at ${url}`);
-  return { app, close: () => app.close(), settings, url };
-}
-
-function rejectUnreadableBody(
-  error: Error & { type?: string; status?: number },
-  _request: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  if (error.type === 'entity.too.large') {
-    sendJsonRpcError(response, 413, -32600, 'Request body too large');
-    return;
-  }
-  if (error.type === 'entity.parse.failed') {
-    sendJsonRpcError(response, 400, -32700, 'Parse error: the body is not valid JSON');
-    return;
-  }
-  if (error.status && error.status >= 400 && error.status < 500) {
-    sendJsonRpcError(response, error.status, -32600, 'Invalid request body');
-    return;
-  }
-  next(error);
+  return { app, close, settings, url };
 }
 
 function printDemoBanner(url: string, settings: Settings, devMode: boolean): void {

@@ -1,0 +1,128 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+import { sendJsonRpcError } from './json-rpc-error.js';
+import { nestsDeeperThan } from './json-nesting.js';
+
+export const MAX_JSON_DEPTH = 64;
+
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+
+/**
+ * Reads an `application/json` body of at most `maxBytes` into `request.body`, refusing nesting
+ * deeper than {@link MAX_JSON_DEPTH} before parsing. Any answer given while the client may still be
+ * sending closes the connection, so a refused body is never read to its end.
+ */
+export function readJsonBody(maxBytes: number): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (!hasBody(request)) return next();
+    if (!request.is('application/json')) {
+      // The controller answers 415 without reading the body; do not read it afterwards either.
+      response.set('Connection', 'close');
+      return next();
+    }
+    const unsupported = unsupportedEncoding(request);
+    if (unsupported) {
+      return refuseUnread(response, 415, INVALID_REQUEST, unsupported);
+    }
+    const declaredLength = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declaredLength > maxBytes) return refuseTooLarge(response, maxBytes);
+
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const stop = () => {
+      settled = true;
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        stop();
+        request.pause();
+        refuseTooLarge(response, maxBytes);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      const text = Buffer.concat(chunks, received)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '');
+      const problem = jsonProblem(text);
+      if (problem) return sendJsonRpcError(response, 400, PARSE_ERROR, problem);
+      try {
+        request.body = JSON.parse(text) as unknown;
+      } catch {
+        return sendJsonRpcError(
+          response,
+          400,
+          PARSE_ERROR,
+          'Parse error: the body is not valid JSON',
+        );
+      }
+      next();
+    };
+    // The client went away or the socket failed mid-body: nobody is left to answer.
+    const onError = () => stop();
+    const onClose = () => {
+      if (!settled && !request.complete) stop();
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  };
+}
+
+function hasBody(request: Request): boolean {
+  return (
+    request.headers['transfer-encoding'] !== undefined ||
+    request.headers['content-length'] !== undefined
+  );
+}
+
+/** Why the body cannot be decoded as sent, or null when it is plain UTF-8. */
+function unsupportedEncoding(request: Request): string | null {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity') {
+    return `Content-Encoding '${encoding.slice(0, 32)}' is not supported; send the body uncompressed`;
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(
+    request.headers['content-type'] ?? '',
+  )?.[1];
+  if (charset !== undefined && !['utf-8', 'utf8'].includes(charset.toLowerCase())) {
+    return 'Unsupported charset; send the body as UTF-8';
+  }
+  return null;
+}
+
+/** A parse error worth naming before `JSON.parse` runs, or null. */
+function jsonProblem(text: string): string | null {
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '{' && first !== '[') {
+    return 'Parse error: the body must be a JSON object or array';
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return `Parse error: JSON nested deeper than ${MAX_JSON_DEPTH} levels`;
+  }
+  return null;
+}
+
+function refuseTooLarge(response: Response, maxBytes: number): void {
+  refuseUnread(
+    response,
+    413,
+    INVALID_REQUEST,
+    `Request body too large: the limit is ${maxBytes} bytes`,
+  );
+}
+
+/** Answers before the body is read, closing the connection instead of draining the rest. */
+function refuseUnread(response: Response, status: number, code: number, message: string): void {
+  sendJsonRpcError(response, status, code, message, { Connection: 'close' });
+}
