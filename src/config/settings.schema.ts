@@ -257,6 +257,7 @@ export const settingsSchema = z.object({
   MCP_RESPONSE_SIZE_CONFIG: responseSizeConfig,
   MCP_CACHE_CONFIG: cacheConfig,
   MCP_STORE_CONFIG: storeConfig,
+  MCP_MAX_SESSIONS_PER_PRINCIPAL: integer(1),
   MCP_SESSION_CONFIG: sessionConfig,
   MCP_CSRF_CONFIG: csrfConfig,
   MCP_STATELESS_HTTP: flag(),
@@ -345,6 +346,7 @@ export const SETTINGS_DEFAULTS = {
     event_store_ttl: 3600,
     event_store_prefix: 'mcp_events_',
   },
+  MCP_MAX_SESSIONS_PER_PRINCIPAL: 100,
   MCP_SESSION_CONFIG: {
     SESSION_COOKIE_HTTPONLY: true,
     SESSION_COOKIE_SECURE: false,

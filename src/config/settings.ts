@@ -59,6 +59,8 @@ export interface Settings {
   readonly MCP_RESPONSE_SIZE_CONFIG: ResponseSizeConfig;
   readonly MCP_CACHE_CONFIG: CacheConfig;
   readonly MCP_STORE_CONFIG: StoreConfig;
+  /** Open sessions one principal (user and token subject; client address in dev mode) may hold. */
+  readonly MCP_MAX_SESSIONS_PER_PRINCIPAL: number;
   readonly MCP_SESSION_CONFIG: Readonly<Record<string, unknown>>;
   readonly MCP_CSRF_CONFIG: Readonly<Record<string, unknown>>;
   readonly MCP_STATELESS_HTTP: boolean;

@@ -18,10 +18,13 @@ import { mcpEndpointUrl } from './mcp-endpoint.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { OriginGuard } from './origin.guard.js';
 import type { SessionRecord } from './session-record.js';
-import { SessionService } from './session.service.js';
+import { MAX_CLIENT_STATE_BYTES, SessionService } from './session.service.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 const SESSION_NOT_FOUND = -32001;
+/** What `SessionService.newId` mints; anything else cannot name a session. */
+const SESSION_ID = /^[0-9a-f]{64}$/;
+const STORE_FULL_RETRY_AFTER_SECONDS = 60;
 
 /**
  * Streamable HTTP at /mcp. Every POST is answered by a fresh server and transport; sessions live in
@@ -54,7 +57,7 @@ export class McpController {
     const sessionId = request.header(SESSION_HEADER);
     let session: SessionRecord | null = null;
     if (sessionId !== undefined) {
-      session = await this.sessions.find(sessionId, caller);
+      session = SESSION_ID.test(sessionId) ? await this.sessions.find(sessionId, caller) : null;
       if (!session) {
         return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
       }
@@ -95,7 +98,7 @@ export class McpController {
         'Bad Request: Mcp-Session-Id header is required',
       );
     }
-    if (!(await this.sessions.end(sessionId, caller))) {
+    if (!SESSION_ID.test(sessionId) || !(await this.sessions.end(sessionId, caller))) {
       return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
     }
     response.status(200).end();
@@ -113,16 +116,37 @@ export class McpController {
     body: { params: { protocolVersion: string; capabilities: object; clientInfo: object } },
     caller: Caller,
   ): Promise<void> {
-    await this.serve(request, response, body, caller, null, {
-      onsessioninitialized: async (sessionId: string) => {
-        await this.sessions.open(sessionId, caller, {
-          clientCapabilities: { ...body.params.capabilities },
-          clientInfo: { ...body.params.clientInfo },
-          protocolVersion: body.params.protocolVersion,
-        });
-      },
-      sessionIdGenerator: () => this.sessions.newId(),
+    const sessionId = this.sessions.newId();
+    const opened = await this.sessions.open(sessionId, caller, principalOf(request, caller), {
+      clientCapabilities: { ...body.params.capabilities },
+      clientInfo: { ...body.params.clientInfo },
+      protocolVersion: body.params.protocolVersion,
     });
+    if (opened === 'client-state-too-large') {
+      return sendJsonRpcError(
+        response,
+        400,
+        -32602,
+        `Invalid params: clientInfo and capabilities may take at most ${MAX_CLIENT_STATE_BYTES} bytes of JSON together`,
+      );
+    }
+    if (opened === 'store-full') {
+      return sendJsonRpcError(
+        response,
+        503,
+        -32000,
+        'Too many open sessions on this server; try again later',
+        { 'Retry-After': String(STORE_FULL_RETRY_AFTER_SECONDS) },
+      );
+    }
+    let handedOut = false;
+    await this.serve(request, response, body, caller, null, {
+      onsessioninitialized: () => {
+        handedOut = true;
+      },
+      sessionIdGenerator: () => sessionId,
+    });
+    if (!handedOut) await this.sessions.discard(sessionId);
   }
 
   private async serve(
@@ -201,4 +225,13 @@ function isClientAnswerOrNotification(body: unknown): body is Record<string, unk
     'id' in message && !('method' in message) && ('result' in message || 'error' in message);
   const isNotification = typeof message.method === 'string' && !('id' in message);
   return isAnswer || isNotification;
+}
+
+/**
+ * Whose session quota a session counts against: the Superset user and token subject, or in dev
+ * mode, where every caller is the same user, the client address.
+ */
+function principalOf(request: Request, caller: Caller): string {
+  if (caller.principal) return `user:${caller.user.id}:${caller.principal.subject ?? ''}`;
+  return `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
 }

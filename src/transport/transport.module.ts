@@ -12,6 +12,9 @@ import { OriginGuard } from './origin.guard.js';
 import { SESSION_STORE } from './session-store.js';
 import { SessionService } from './session.service.js';
 
+const MAX_STORED_SESSIONS = 10_000;
+const MAX_STORED_SESSION_BYTES = 32 * 1024 * 1024;
+
 @Module({
   controllers: [McpController],
   imports: [AuthModule, ToolsModule],
@@ -24,7 +27,12 @@ import { SessionService } from './session.service.js';
       inject: [SETTINGS],
       provide: SESSION_STORE,
       useFactory: (settings: Settings) =>
-        new InMemorySessionStore(settings.MCP_STORE_CONFIG.session_ttl * 1000),
+        new InMemorySessionStore({
+          maxBytes: MAX_STORED_SESSION_BYTES,
+          maxSessions: MAX_STORED_SESSIONS,
+          maxSessionsPerPrincipal: settings.MCP_MAX_SESSIONS_PER_PRINCIPAL,
+          ttlMs: settings.MCP_STORE_CONFIG.session_ttl * 1000,
+        }),
     },
   ],
 })
