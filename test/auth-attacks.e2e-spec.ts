@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { epochSeconds, hmacSecret, signedToken, unsignedToken } from './support/jwt-tokens.js';
@@ -83,6 +83,30 @@ describe('attacks against the live service', () => {
         ),
       name: 'HS256 signed with the RSA public key',
       reason: 'algorithm mismatch',
+      status: 401,
+    },
+    {
+      // RFC 7515 §4.1.11: a critical extension the service does not understand fails the token.
+      authorization: () =>
+        bearer(
+          new SignJWT({
+            aud: resource,
+            exp: epochSeconds(300),
+            iss: issuer.issuer,
+            scope: 'mcp:read',
+            sub: 'admin',
+          })
+            .setProtectedHeader({
+              alg: 'RS256',
+              crit: ['urn:example:must-understand'],
+              kid: issuer.currentKey.kid,
+              typ: 'at+jwt',
+              'urn:example:must-understand': true,
+            })
+            .sign(issuer.currentKey.privateKey, { crit: { 'urn:example:must-understand': true } }),
+        ),
+      name: 'a valid token with an unknown critical header extension',
+      reason: 'unsupported critical header',
       status: 401,
     },
     {

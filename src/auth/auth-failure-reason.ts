@@ -7,6 +7,7 @@ export type AuthFailureReason =
   | 'malformed'
   | 'token too large'
   | 'algorithm mismatch'
+  | 'unsupported critical header'
   | 'unknown kid'
   | 'key set unavailable'
   | 'bad signature'

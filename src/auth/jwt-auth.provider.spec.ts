@@ -1,4 +1,10 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  KeyObject,
+  sign as rsaSign,
+  type JsonWebKey,
+} from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -81,6 +87,34 @@ function unsigned(payload: JWTPayload): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ exp: now() + 300, sub: 'alpha', ...payload })}.`;
 }
+
+/** A token with exactly this protected header, signed by hand: jose refuses to sign a malformed `crit`. */
+function signedWithHeader(
+  header: Record<string, unknown>,
+  key: CryptoKey | string,
+  payload: JWTPayload = {},
+): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode(header)}.${encode({ exp: now() + 300, iat: now(), sub: 'alpha', ...payload })}`;
+  const signature =
+    typeof key === 'string'
+      ? createHmac('sha256', key).update(input).digest()
+      : rsaSign('sha256', Buffer.from(input), KeyObject.from(key));
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+/** `crit` values RFC 7515 §4.1.11 makes a recipient refuse, for a service that understands no extension. */
+const REFUSED_CRITICAL_HEADERS: readonly [string, Record<string, unknown>][] = [
+  ['an unknown extension', { crit: ['urn:example:ext'], 'urn:example:ext': true }],
+  ['b64 (RFC 7797), not understood here', { b64: true, crit: ['b64'] }],
+  ['an extension absent from the header', { crit: ['urn:example:absent'] }],
+  ['a standard parameter', { crit: ['kid'], kid: 'k' }],
+  ['a string instead of a list', { crit: 'urn:example:ext', 'urn:example:ext': true }],
+  ['an empty list', { crit: [] }],
+  ['a list with a non-string', { crit: [42] }],
+  ['null', { crit: null }],
+  ['a duplicate name', { crit: ['x', 'x'], x: 1 }],
+];
 
 async function settingsFrom(env: Record<string, string>): Promise<Settings> {
   return (await loadSettings({ MCP_AUTH_ENABLED: 'true', ...env }, '/')).settings;
@@ -270,6 +304,50 @@ describe(JwtAuthProvider.name, () => {
         { alg: 'HS256' },
       );
       await expect(reasonFor(provider, confused)).resolves.toBe('algorithm mismatch');
+    });
+  });
+
+  describe('a critical header extension it does not understand (RFC 7515 §4.1.11)', () => {
+    it('refuses an RS256 token from jose marking an unknown extension critical', async () => {
+      const provider = new JwtAuthProvider(
+        await settingsFrom({ MCP_JWT_PUBLIC_KEY: publicPemOf(first.jwk) }),
+      );
+      const token = await new SignJWT({ exp: now() + 300, sub: 'alpha' })
+        .setProtectedHeader({ alg: 'RS256', crit: ['urn:example:ext'], 'urn:example:ext': 1 })
+        .sign(first.privateKey, { crit: { 'urn:example:ext': true } });
+      await expect(reasonFor(provider, token)).resolves.toBe('unsupported critical header');
+    });
+
+    it.each(REFUSED_CRITICAL_HEADERS)('refuses RS256 with crit: %s', async (_case, extra) => {
+      const provider = new JwtAuthProvider(
+        await settingsFrom({ MCP_JWT_PUBLIC_KEY: publicPemOf(first.jwk) }),
+      );
+      const control = signedWithHeader({ alg: 'RS256', typ: 'JWT' }, first.privateKey);
+      await expect(provider.verify(control)).resolves.toMatchObject({ subject: 'alpha' });
+      const token = signedWithHeader({ alg: 'RS256', typ: 'JWT', ...extra }, first.privateKey);
+      await expect(reasonFor(provider, token)).resolves.toBe('unsupported critical header');
+    });
+
+    it.each(REFUSED_CRITICAL_HEADERS)('refuses HS256 with crit: %s', async (_case, extra) => {
+      const provider = new JwtAuthProvider(
+        await settingsFrom({ MCP_JWT_ALGORITHM: 'HS256', MCP_JWT_SECRET: SECRET }),
+      );
+      const control = signedWithHeader({ alg: 'HS256', typ: 'JWT' }, SECRET);
+      await expect(provider.verify(control)).resolves.toMatchObject({ subject: 'alpha' });
+      const token = signedWithHeader({ alg: 'HS256', typ: 'JWT', ...extra }, SECRET);
+      await expect(reasonFor(provider, token)).resolves.toBe('unsupported critical header');
+    });
+
+    it('refuses it before fetching a key set', async () => {
+      jwks.keys = [second.jwk];
+      const provider = new JwtAuthProvider(await settingsFrom({ MCP_JWKS_URI: jwksUri }));
+      const before = jwks.fetches;
+      const token = signedWithHeader(
+        { alg: 'RS256', crit: ['urn:example:ext'], kid: second.kid, 'urn:example:ext': true },
+        second.privateKey,
+      );
+      await expect(reasonFor(provider, token)).resolves.toBe('unsupported critical header');
+      expect(jwks.fetches).toBe(before);
     });
   });
 

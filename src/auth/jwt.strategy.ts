@@ -6,6 +6,7 @@ import { Strategy } from 'passport-jwt';
 
 import type { TokenPrincipal } from '../config/settings.js';
 import { AuthenticationError } from './authentication.error.js';
+import { criticalHeaderAcceptable } from './critical-header.js';
 
 export const JWT_STRATEGY = 'superset-mcp-jwt';
 
@@ -26,7 +27,8 @@ export interface JwtStrategyOptions {
 
 /**
  * passport-jwt configured the way the deployment guide describes: one pinned algorithm, `exp`
- * required, `nbf` honoured with leeway, `iss` and `aud` checked when set. Failures carry an
+ * required, `nbf` honoured with leeway, `iss` and `aud` checked when set, no critical header
+ * extension it does not understand. Failures carry an
  * `AuthenticationError` or jsonwebtoken's error as passport's failure info.
  */
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
@@ -45,6 +47,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       ) => {
         const header = protectedHeader(token);
         if (header === null) return done(new AuthenticationError('malformed'));
+        // jsonwebtoken ignores crit; RFC 7515 §4.1.11 says an unknown critical extension fails.
+        if (!criticalHeaderAcceptable(header)) {
+          return done(new AuthenticationError('unsupported critical header'));
+        }
         if (header.alg !== options.algorithm) {
           return done(new AuthenticationError('algorithm mismatch'));
         }
