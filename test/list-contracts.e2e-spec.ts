@@ -345,8 +345,14 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
         const ordered = [...times].sort((a, b) => (direction === 'asc' ? a - b : b - a));
         expect(times).toEqual(ordered);
       }
-      const bad = await failure(model.tool, { order_column: 'nope' }, 'InvalidOrderColumn');
-      expect(bad.suggestions[0]).toContain(schema.sortable_columns.join(', '));
+      await invalid(
+        model.tool,
+        { request: { order_column: 'nope' } },
+        'request.order_column',
+        schema.sortable_columns.join(', '),
+      );
+      // An inherited property name is no sortable column either.
+      await invalid(model.tool, { request: { order_column: 'constructor' } }, 'order_column');
       await invalid(model.tool, { request: { order_direction: 'up' } }, 'order_direction');
     });
 
@@ -390,12 +396,12 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
           expectedIds(rows, model.integer.sql, opr, [value]),
         );
       }
-      const wrongType = await failure(
+      await invalid(
         model.tool,
-        { filters: [{ col: model.integer.col, opr: 'eq', value: 'abc' }] },
-        'InvalidFilterValue',
+        { request: { filters: [{ col: model.integer.col, opr: 'eq', value: 'abc' }] } },
+        'request.filters.0.value',
+        model.integer.col,
       );
-      expect(wrongType.error).toContain(model.integer.col);
     });
 
     it('applies is_null and is_not_null, and ANDs several filters', async () => {
@@ -415,14 +421,24 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       expect(both).toEqual(expected);
     });
 
-    it('reports a filter column or operator it does not know, listing the allowed ones', async () => {
-      const column = await failure(
+    it('refuses a filter column or operator it does not know as an error, listing the allowed ones', async () => {
+      await invalid(
         model.tool,
-        { filters: [{ col: 'password', opr: 'eq', value: 'x' }] },
-        'InvalidFilterColumn',
+        { request: { filters: [{ col: 'password', opr: 'eq', value: 'x' }] } },
+        'request.filters.0.col',
+        Object.keys(schema.filter_columns).join(', '),
       );
-      expect(column.suggestions[0]).toContain(Object.keys(schema.filter_columns).join(', '));
-      await failure(model.tool, { filters: [{ ...model.refused }] }, 'InvalidFilterOperator');
+      await invalid(
+        model.tool,
+        { request: { filters: JSON.stringify([{ col: 'constructor', opr: 'eq', value: 1 }]) } },
+        'request.filters.0.col',
+      );
+      await invalid(
+        model.tool,
+        { request: { filters: [{ ...model.refused }] } },
+        'request.filters.0.opr',
+        schema.filter_columns[model.refused.col].operators.join(', '),
+      );
       await invalid(
         model.tool,
         { request: { filters: [{ col: model.text.col, opr: 'regex', value: 'x' }] } },
@@ -461,6 +477,154 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
     it('rejects a request field it does not know, naming it', async () => {
       await invalid(model.tool, { request: { page_size: 5, pagesize: 5 } }, 'pagesize');
       await invalid(model.tool, { request: {}, extra: true }, 'extra');
+    });
+
+    it("accepts upstream's cache-control keys, documented as not yet acted on", async () => {
+      const page = await ok(model.tool, {
+        force_refresh: true,
+        page_size: 1,
+        refresh_metadata: true,
+        use_cache: false,
+      });
+      expect(page.count).toBe(1);
+      await invalid(model.tool, { request: { use_cache: 'yes' } }, 'request.use_cache');
+      const tools = await mcp.client.listTools();
+      const tool = tools.tools.find((candidate) => candidate.name === model.tool)!;
+      const request = JSON.stringify(tool.inputSchema);
+      for (const key of ['use_cache', 'force_refresh', 'refresh_metadata']) {
+        expect(request).toContain(`"${key}"`);
+      }
+      expect(request).toMatch(/acted on once a cache exists/);
+    });
+
+    it('sortable_columns name only columns the rows carry', async () => {
+      expect(schema.sortable_columns.length).toBeGreaterThan(0);
+      for (const name of schema.sortable_columns) expect(schema.all_column_names).toContain(name);
+      const page = await ok(model.tool, { page_size: 1 });
+      for (const name of page.sortable_columns) expect(page.columns_available).toContain(name);
+      // Upstream's name for the change time is still accepted, though no row carries it.
+      const aliased = await ok(model.tool, {
+        order_column: 'changed_on_delta_humanized',
+        page_size: 100,
+        select_columns: ['id'],
+      });
+      const byChange = await ok(model.tool, {
+        order_column: 'changed_on',
+        page_size: 100,
+        select_columns: ['id'],
+      });
+      expect(aliased[model.items]).toEqual(byChange[model.items]);
+    });
+
+    it('refuses values the metadata database cannot take as validation errors naming the limit', async () => {
+      const integer = model.integer.col;
+      const text = model.text.col;
+      const cases: [string, Record<string, unknown>, string[]][] = [
+        [
+          'int above int32',
+          { filters: [{ col: integer, opr: 'eq', value: 2 ** 31 }] },
+          ['request.filters.0.value', '2147483647'],
+        ],
+        [
+          'int below int32',
+          { filters: [{ col: integer, opr: 'gt', value: -(2 ** 31) - 1 }] },
+          ['request.filters.0.value', '-2147483648'],
+        ],
+        [
+          '20 digits',
+          { filters: [{ col: integer, opr: 'eq', value: '99999999999999999999' }] },
+          ['request.filters.0.value', '2147483647'],
+        ],
+        [
+          'in list above int32',
+          { filters: [{ col: integer, opr: 'in', value: [1, 2 ** 40] }] },
+          ['request.filters.0.value', '2147483647'],
+        ],
+        ['NUL in search', { search: 'a\u0000b' }, ['request.search', 'NUL']],
+        [
+          'NUL in a value',
+          { filters: [{ col: text, opr: 'eq', value: 'a\u0000b' }] },
+          ['request.filters.0.value', 'NUL'],
+        ],
+        [
+          'NUL in a list',
+          { filters: [{ col: text, opr: 'nin', value: ['a', 'b\u0000'] }] },
+          ['request.filters.0.value.1', 'NUL'],
+        ],
+        [
+          'like ending in \\',
+          { filters: [{ col: text, opr: 'like', value: 'abc\\' }] },
+          ['request.filters.0.value', 'backslash'],
+        ],
+        [
+          'ilike ending in \\',
+          { filters: [{ col: text, opr: 'ilike', value: '%\\' }] },
+          ['request.filters.0.value', 'backslash'],
+        ],
+        [
+          'a 60,000-character ct',
+          { filters: [{ col: text, opr: 'ct', value: 'x'.repeat(60_000) }] },
+          ['request.filters.0.value', '1000 characters'],
+        ],
+        [
+          'a 60,000-character like',
+          { filters: [{ col: text, opr: 'like', value: '%a'.repeat(30_000) }] },
+          ['request.filters.0.value', '1000 characters'],
+        ],
+        [
+          'a 60,000-character search',
+          { search: 'x'.repeat(60_000) },
+          ['request.search', '500 characters'],
+        ],
+        [
+          'an in list of 40,000',
+          {
+            filters: [
+              { col: text, opr: 'in', value: Array.from({ length: 40_000 }, (_, i) => `v${i}`) },
+            ],
+          },
+          ['request.filters.0.value', '1000 items'],
+        ],
+        [
+          'a nin list of 40,000',
+          {
+            filters: [
+              { col: integer, opr: 'nin', value: Array.from({ length: 40_000 }, (_, i) => i) },
+            ],
+          },
+          ['request.filters.0.value', '1000 items'],
+        ],
+        [
+          '50 filters',
+          { filters: Array.from({ length: 50 }, () => ({ col: integer, opr: 'eq', value: 1 })) },
+          ['request.filters', '20'],
+        ],
+        ['page beyond int32', { page: 2 ** 53 - 1 }, ['request.page', '2147483647']],
+      ];
+      for (const [name, request, mentions] of cases) {
+        const outcome = await callTool(model.tool, { request });
+        expect(outcome.isError, name).toBe(true);
+        expect(outcome.text, name).toMatch(/^Validation error in /);
+        expect(outcome.text, name).not.toMatch(/Internal error/);
+        for (const mention of mentions) expect(outcome.text, name).toContain(mention);
+      }
+      // The bounds themselves are fine, and a backslash-escaped pattern matches literally.
+      for (const value of [2 ** 31 - 1, -(2 ** 31)]) {
+        await ok(model.tool, { filters: [{ col: integer, opr: 'lte', value }] });
+      }
+      const none = await ok(model.tool, {
+        filters: [{ col: text, opr: 'like', value: '%\\%' }],
+        select_columns: ['id'],
+      });
+      expect(none.count).toBe(0);
+      expect(schema.limits).toMatchObject({
+        filter_value_max_length: 1000,
+        filters_max_items: 20,
+        in_list_max_items: 1000,
+        integer_max: 2147483647,
+        integer_min: -2147483648,
+        search_max_length: 500,
+      });
     });
 
     it('takes select_columns as a list, CSV, JSON text or the alias columns', async () => {
@@ -637,6 +801,73 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
         'InvalidColumn',
       );
       await failure('get_dataset_info', { identifier: 999_999 }, 'NotFound');
+    });
+
+    const GET_TOOLS: readonly [string, readonly string[]][] = [
+      ['get_chart_info', ['identifier', 'id', 'chart_id']],
+      ['get_dashboard_info', ['identifier', 'id', 'dashboard_id']],
+      ['get_dashboard_layout', ['identifier', 'id', 'dashboard_id']],
+      ['get_dataset_info', ['identifier', 'id', 'dataset_id']],
+      ['get_database_info', ['identifier', 'id', 'database_id']],
+    ];
+
+    it('every get tool refuses identifiers the metadata database cannot take, naming the limit', async () => {
+      const cases: [string, unknown, string][] = [
+        ['2^31', 2 ** 31, '2147483647'],
+        ['2^53 - 1', 2 ** 53 - 1, '2147483647'],
+        ['-2^31 - 1', -(2 ** 31) - 1, '2147483647'],
+        ['20 digits', '99999999999999999999', '2147483647'],
+        ['a NUL', 'sales\u0000overview', 'NUL'],
+        ['50,000 characters', 'x'.repeat(50_000), '500 characters'],
+      ];
+      for (const [tool, keys] of GET_TOOLS) {
+        for (const key of keys) {
+          for (const [name, identifier, limit] of cases) {
+            const outcome = await call(tool, { [key]: identifier });
+            const label = `${tool} ${key} ${name}`;
+            expect(outcome.isError, label).toBe(true);
+            expect(outcome.text, label).toMatch(/^Validation error in /);
+            expect(outcome.text, label).toContain(`request.${key}`);
+            expect(outcome.text, label).toContain(limit);
+          }
+        }
+        // The largest id is a well-formed id that names nothing.
+        await failure(tool, { identifier: 2 ** 31 - 1 }, 'NotFound');
+        await failure(tool, { identifier: String(2 ** 31 - 1) }, 'NotFound');
+      }
+    });
+
+    it("every get tool accepts upstream's cache-control keys", async () => {
+      for (const [tool] of GET_TOOLS) {
+        const info = await ok(tool, {
+          force_refresh: true,
+          identifier: 1,
+          refresh_metadata: false,
+          use_cache: true,
+        });
+        expect(info.id, tool).toBe(1);
+        await invalid(tool, { request: { identifier: 1, cache: true } }, 'cache');
+      }
+    });
+
+    it('form_data_key and permalink_key are refused as not supported yet, naming the key', async () => {
+      for (const [tool, request, key] of [
+        ['get_chart_info', { form_data_key: 'abc' }, 'form_data_key'],
+        ['get_chart_info', { form_data_key: 'abc', identifier: 1 }, 'form_data_key'],
+        ['get_dashboard_info', { permalink_key: 'abc' }, 'permalink_key'],
+        ['get_dashboard_layout', { identifier: 1, permalink_key: 'abc' }, 'permalink_key'],
+      ] as const) {
+        const outcome = await call(tool, request);
+        expect(outcome.isError, `${tool} ${key}`).toBe(true);
+        expect(outcome.text).toContain(key);
+        expect(outcome.text).toContain('not supported yet');
+      }
+      // Elsewhere they are unknown keys.
+      await invalid(
+        'get_dataset_info',
+        { request: { identifier: 1, permalink_key: 'x' } },
+        'permalink_key',
+      );
     });
 
     it('get_database_info: id, UUID and aliases, never the URI or a password', async () => {

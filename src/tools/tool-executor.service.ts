@@ -68,7 +68,7 @@ function normaliseArguments(rawArgs: unknown): unknown {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .flatMap(mostSpecific)
     .slice(0, 10)
@@ -80,7 +80,8 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * For a value no branch of a union accepts, the issues of the branch that got furthest into it
+ * For a value no branch of a union accepts, the issues of the only branch that took its type, or
+ * else of the branch that got furthest into it
  * (`filters.0.opr: Invalid option…` for a list of filters with one bad operator, rather than the
  * union's bare "Invalid input"); the union's own issue when no branch got past the value's type.
  */
@@ -88,6 +89,15 @@ function mostSpecific(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const depth = (branch: z.core.$ZodIssue[]) =>
     Math.max(0, ...branch.map((inner) => inner.path.length));
+  // The one branch that took the value's type and then refused it (too long, too many items).
+  const typed = issue.errors.filter(
+    (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  if (typed.length === 1) {
+    return typed[0].flatMap((inner) =>
+      mostSpecific({ ...inner, path: [...issue.path, ...inner.path] }),
+    );
+  }
   const furthest = issue.errors.reduce((best, branch) =>
     depth(branch) > depth(best) ? branch : best,
   );

@@ -71,9 +71,10 @@ export const CHART_LIST: ListSpec = {
   itemsKey: 'charts',
   model: 'chart',
   searchColumns: ['s.slice_name', 's.description'],
+  sortAliases: { changed_on_delta_humanized: 'changed_on' },
   sortColumns: {
     changed_on: 's.changed_on',
-    changed_on_delta_humanized: 's.changed_on',
+    changed_on_humanized: 's.changed_on',
     created_on: 's.created_on',
     description: 's.description',
     id: 's.id',

@@ -6,6 +6,13 @@ import { SupersetUrls } from '../../superset/superset-urls.service.js';
 import { SecurityService } from '../../users/security.service.js';
 import { RequiresPermission } from '../access/requires-permission.decorator.js';
 import { listRequestSchema } from '../listing/list-request.schema.js';
+import {
+  cacheControlFields,
+  columnName,
+  identifierSchema,
+  REQUEST_LIMITS,
+} from '../listing/request-limits.js';
+import { ToolError } from '../tool-error.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import { isToolFailure, toolFailure } from '../tool-failure.js';
 import type { ToolCall } from '../tool-call.js';
@@ -13,27 +20,41 @@ import { Tool } from '../tool.decorator.js';
 import { CHART_LIST } from './chart-list.columns.js';
 import { chartFilters, presentChart } from './chart.presenter.js';
 
-const ListChartsRequest = listRequestSchema({
+const ListChartsRequest = listRequestSchema(CHART_LIST, {
   created_by_me: z.boolean().optional().describe('Only charts you created.'),
   edited_by_me: z.boolean().optional().describe('Only charts you changed last.'),
 });
 
-const Identifier = z
-  .union([z.number().int().positive(), z.string().min(1)])
-  .describe('Chart id or UUID.');
+const Identifier = identifierSchema('Chart id or UUID.');
 
 const GetChartInfoRequest = z
   .strictObject({
     identifier: Identifier.optional(),
     id: Identifier.optional().describe('Alias of identifier.'),
     chart_id: Identifier.optional().describe('Alias of identifier.'),
-    select_columns: z.array(z.string()).optional().describe('Extra fields, e.g. ["form_data"].'),
+    select_columns: z
+      .array(columnName)
+      .max(REQUEST_LIMITS.select_columns_max_items)
+      .optional()
+      .describe('Extra fields, e.g. ["form_data"].'),
     include_form_data: z.boolean().optional().describe('Also return the full form_data.'),
+    form_data_key: z
+      .string()
+      .optional()
+      .describe(
+        "Key of an unsaved chart state in Superset's explore cache (upstream's contract). Not " +
+          'supported yet: a call with it is refused, naming it; use identifier.',
+      ),
+    ...cacheControlFields,
   })
-  .refine((request) => request.identifier ?? request.id ?? request.chart_id, {
-    message: 'identifier is required (chart id or UUID)',
-    path: ['identifier'],
-  });
+  .refine(
+    (request) =>
+      (request.identifier ?? request.id ?? request.chart_id ?? request.form_data_key) !== undefined,
+    {
+      message: 'identifier is required (chart id or UUID)',
+      path: ['identifier'],
+    },
+  );
 
 const HEAVY_INFO_FIELDS = ['form_data', 'params', 'query_context'];
 
@@ -108,6 +129,13 @@ export class ChartsTools {
     call: ToolCall,
   ): Promise<unknown> {
     const { request } = args;
+    if (request.form_data_key !== undefined) {
+      throw new ToolError(
+        'invalid_request',
+        'form_data_key is not supported yet: this service does not read the explore cache. ' +
+          "Call get_chart_info with the saved chart's identifier (id or UUID) instead.",
+      );
+    }
     const identifier = (request.identifier ?? request.id ?? request.chart_id) as number | string;
     const access = await this.security.accessFor(call.caller.user);
     const chart = await this.charts.findOne(identifier, (q, alias) =>

@@ -68,9 +68,10 @@ export const DASHBOARD_LIST: ListSpec = {
   itemsKey: 'dashboards',
   model: 'dashboard',
   searchColumns: ['d.dashboard_title', 'd.slug'],
+  sortAliases: { changed_on_delta_humanized: 'changed_on' },
   sortColumns: {
     changed_on: 'd.changed_on',
-    changed_on_delta_humanized: 'd.changed_on',
+    changed_on_humanized: 'd.changed_on',
     created_on: 'd.created_on',
     dashboard_title: 'd.dashboard_title',
     id: 'd.id',

@@ -275,8 +275,12 @@ describe(DashboardsTools.name, () => {
           expect.arrayContaining(['chart_count', 'owners', 'uuid', 'certified_by']),
         );
         expect(response.sortable_columns).toEqual(
-          expect.arrayContaining(['changed_on_delta_humanized', 'dashboard_title', 'id']),
+          expect.arrayContaining(['changed_on_humanized', 'dashboard_title', 'id']),
         );
+        // Only columns rows carry; upstream's changed_on_delta_humanized is an unlisted alias.
+        for (const name of response.sortable_columns as string[]) {
+          expect(response.columns_available).toContain(name);
+        }
       });
 
       it('loads chart_count (charts the caller can see) and owners when selected', async () => {
@@ -329,8 +333,9 @@ describe(DashboardsTools.name, () => {
           WORLD_BANK,
         ]);
         const wrong = await list('admin', { order_column: 'css' });
-        expect(wrong).toMatchObject({ error_type: 'InvalidOrderColumn' });
-        expect(wrong.suggestions[0]).toContain('dashboard_title');
+        expect(wrong.isError).toBe(true);
+        expect(wrong.text).toContain('request.order_column');
+        expect(wrong.text).toContain('dashboard_title');
       });
 
       it('pages from 1 and fails past the last page', async () => {
@@ -444,18 +449,22 @@ describe(DashboardsTools.name, () => {
         ).resolves.toEqual([]);
       });
 
-      it('rejects unknown filter columns, wrong operators and wrong values', async () => {
+      it('rejects unknown filter columns, wrong operators and wrong values as errors', async () => {
         const column = await list('admin', { filters: [{ col: 'css', opr: 'eq', value: 'x' }] });
-        expect(column).toMatchObject({ error_type: 'InvalidFilterColumn' });
-        expect(column.suggestions[0]).toContain('dashboard_title');
+        expect(column.isError).toBe(true);
+        expect(column.text).toContain('request.filters.0.col');
+        expect(column.text).toContain('dashboard_title');
         const operator = await list('admin', {
           filters: [{ col: 'published', opr: 'sw', value: 'x' }],
         });
-        expect(operator).toMatchObject({ error_type: 'InvalidFilterOperator' });
+        expect(operator.isError).toBe(true);
+        expect(operator.text).toContain('request.filters.0.opr');
+        expect(operator.text).toContain('eq, ne');
         const value = await list('admin', {
           filters: [{ col: 'editor', opr: 'eq', value: 'alpha' }],
         });
-        expect(value).toMatchObject({ error_type: 'InvalidFilterValue' });
+        expect(value.isError).toBe(true);
+        expect(value.text).toContain('request.filters.0.value');
         const unknownField = await list('admin', { owned_by_me: true });
         expect(unknownField.isError).toBe(true);
         expect(unknownField.text).toContain('owned_by_me');

@@ -16,6 +16,14 @@ import { SecurityService } from '../../users/security.service.js';
 import type { UserAccess } from '../../users/user-access.js';
 import { RequiresPermission } from '../access/requires-permission.decorator.js';
 import { listRequestSchema } from '../listing/list-request.schema.js';
+import { sortSql } from '../listing/list-spec.js';
+import {
+  cacheControlFields,
+  columnName,
+  identifierSchema,
+  REQUEST_LIMITS,
+} from '../listing/request-limits.js';
+import { ToolError } from '../tool-error.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import { isToolFailure, toolFailure, type ToolFailure } from '../tool-failure.js';
 import type { ToolCall } from '../tool-call.js';
@@ -29,19 +37,26 @@ import {
   presentLayout,
 } from './dashboard.presenter.js';
 
-const ListDashboardsRequest = listRequestSchema({
+const ListDashboardsRequest = listRequestSchema(DASHBOARD_LIST, {
   created_by_me: z.boolean().optional().describe('Only dashboards you created.'),
   edited_by_me: z.boolean().optional().describe('Only dashboards you changed last.'),
 });
 
-const Identifier = z
-  .union([z.number().int().positive(), z.string().min(1)])
-  .describe('Dashboard id, UUID or slug.');
+const Identifier = identifierSchema('Dashboard id, UUID or slug.');
 
 const identifierFields = {
   identifier: Identifier.optional(),
   id: Identifier.optional().describe('Alias of identifier.'),
   dashboard_id: Identifier.optional().describe('Alias of identifier.'),
+  permalink_key: z
+    .string()
+    .optional()
+    .describe(
+      "Key of a dashboard permalink (upstream's contract: the dashboard with the permalink's " +
+        'filter and tab state). Not supported yet: a call with it is refused, naming it; use ' +
+        'identifier.',
+    ),
+  ...cacheControlFields,
 };
 
 const identifierRequired = {
@@ -53,7 +68,9 @@ const hasIdentifier = (request: {
   identifier?: number | string;
   id?: number | string;
   dashboard_id?: number | string;
-}) => (request.identifier ?? request.id ?? request.dashboard_id) !== undefined;
+  permalink_key?: string;
+}) =>
+  (request.identifier ?? request.id ?? request.dashboard_id ?? request.permalink_key) !== undefined;
 
 /** Large or raw fields `get_dashboard_info` leaves out unless `select_columns` names them. */
 const EXTRA_INFO_FIELDS = {
@@ -98,7 +115,8 @@ const GetDashboardInfoRequest = z
   .strictObject({
     ...identifierFields,
     select_columns: z
-      .array(z.string())
+      .array(columnName)
+      .max(REQUEST_LIMITS.select_columns_max_items)
       .optional()
       .describe('Extra fields: "css", "json_metadata", "position_json".'),
   })
@@ -141,7 +159,7 @@ export class DashboardsTools {
     const me = call.caller.user.id;
     const access = await this.security.accessFor(call.caller.user);
     const orderSql =
-      DASHBOARD_LIST.sortColumns[request.order_column ?? DASHBOARD_LIST.defaultOrder.column] ?? '';
+      sortSql(DASHBOARD_LIST, request.order_column ?? DASHBOARD_LIST.defaultOrder.column) ?? '';
     const shape = await this.security.dashboardListShape(access, orderSql.replace(/^d\./, ''));
     const query = this.dashboards.listQuery((q, alias) =>
       this.security.filterDashboards(q, access, alias, shape),
@@ -284,9 +302,22 @@ export class DashboardsTools {
   }
 
   private async find(
-    request: { identifier?: number | string; id?: number | string; dashboard_id?: number | string },
+    request: {
+      identifier?: number | string;
+      id?: number | string;
+      dashboard_id?: number | string;
+      permalink_key?: string;
+    },
     call: ToolCall,
   ): Promise<{ access: UserAccess; dashboard: DashboardRecord; warnings: string[] } | ToolFailure> {
+    if (request.permalink_key !== undefined) {
+      throw new ToolError(
+        'invalid_request',
+        `permalink_key is not supported yet by ${call.tool}: this service does not read ` +
+          "Superset's permalink store. Call it with the dashboard's identifier (id, UUID or " +
+          'slug) instead.',
+      );
+    }
     const identifier = (request.identifier ?? request.id ?? request.dashboard_id) as
       number | string;
     const access = await this.security.accessFor(call.caller.user);

@@ -72,9 +72,10 @@ export const DATABASE_LIST: ListSpec = {
   itemsKey: 'databases',
   model: 'database',
   searchColumns: ['db.database_name'],
+  sortAliases: { changed_on_delta_humanized: 'changed_on' },
   sortColumns: {
     changed_on: 'db.changed_on',
-    changed_on_delta_humanized: 'db.changed_on',
+    changed_on_humanized: 'db.changed_on',
     created_on: 'db.created_on',
     database_name: 'db.database_name',
     id: 'db.id',

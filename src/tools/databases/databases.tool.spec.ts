@@ -117,7 +117,7 @@ describe.each(['sqlite', 'postgres'] as const)(`${DatabasesTools.name} on %s`, (
         dataset_count: 5,
         expose_in_sqllab: true,
         id: fixture.summary.databaseId,
-        url: `${WEBSERVER}/databaseview/edit/${fixture.summary.databaseId}`,
+        url: `${WEBSERVER}/databaseview/list/`,
       });
       expect(warehouse).toMatchObject({
         allow_dml: true,
@@ -212,20 +212,19 @@ describe.each(['sqlite', 'postgres'] as const)(`${DatabasesTools.name} on %s`, (
       ).resolves.toEqual([]);
     });
 
-    it('returns filter problems as Superset-style errors', async () => {
-      const badColumn = await list({
-        filters: [{ col: 'sqlalchemy_uri', opr: 'ct', value: 'secret' }],
-      });
-      expect(badColumn).toMatchObject({ error_type: 'InvalidFilterColumn' });
-      expect(badColumn.suggestions[0]).toBe(
-        'Filterable columns: allow_file_upload, changed_by_fk, created_by_fk, database_name, expose_in_sqllab',
+    it('returns filter problems as isError results listing what is allowed', async () => {
+      await expect(
+        list({ filters: [{ col: 'sqlalchemy_uri', opr: 'ct', value: 'secret' }] }),
+      ).rejects.toThrow(
+        'request.filters.0.col: not a filter column of databases. Filterable columns: ' +
+          'allow_file_upload, changed_by_fk, created_by_fk, database_name, expose_in_sqllab',
       );
       await expect(
         list({ filters: [{ col: 'expose_in_sqllab', opr: 'sw', value: 't' }] }),
-      ).resolves.toMatchObject({ error_type: 'InvalidFilterOperator' });
+      ).rejects.toThrow(/request\.filters\.0\.opr: .*eq, ne/);
       await expect(
         list({ filters: [{ col: 'expose_in_sqllab', opr: 'eq', value: 'maybe' }] }),
-      ).resolves.toMatchObject({ error_type: 'InvalidFilterValue' });
+      ).rejects.toThrow(/request\.filters\.0\.value: .*boolean/);
     });
 
     it('searches database names case-insensitively', async () => {
@@ -260,9 +259,9 @@ describe.each(['sqlite', 'postgres'] as const)(`${DatabasesTools.name} on %s`, (
       await expect(list({ page: 3, page_size: 1 })).resolves.toMatchObject({
         error_type: 'PageOutOfRange',
       });
-      await expect(list({ order_column: 'backend' })).resolves.toMatchObject({
-        error_type: 'InvalidOrderColumn',
-      });
+      await expect(list({ order_column: 'backend' })).rejects.toThrow(
+        /request\.order_column: .*Sortable columns: /,
+      );
       await expect(list({ select_columns: ['sqlalchemy_uri'] })).resolves.toMatchObject({
         error_type: 'InvalidColumn',
       });
@@ -282,7 +281,7 @@ describe.each(['sqlite', 'postgres'] as const)(`${DatabasesTools.name} on %s`, (
         force_ctas_schema: null,
         id,
         impersonate_user: false,
-        url: `${WEBSERVER}/databaseview/edit/${id}`,
+        url: `${WEBSERVER}/databaseview/list/`,
         uuid: WAREHOUSE_DATABASE_UUID,
       });
       expect(byId.capabilities.summary).toMatch(/^postgresql: /);

@@ -7,6 +7,7 @@ import { SecurityService } from '../../users/security.service.js';
 import type { UserAccess } from '../../users/user-access.js';
 import { RequiresPermission } from '../access/requires-permission.decorator.js';
 import { listRequestSchema } from '../listing/list-request.schema.js';
+import { cacheControlFields, identifierSchema } from '../listing/request-limits.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import { isToolFailure, toolFailure } from '../tool-failure.js';
 import type { ToolCall } from '../tool-call.js';
@@ -14,17 +15,16 @@ import { Tool } from '../tool.decorator.js';
 import { DATABASE_LIST } from './database-list.columns.js';
 import { presentDatabase } from './database.presenter.js';
 
-const ListDatabasesRequest = listRequestSchema({});
+const ListDatabasesRequest = listRequestSchema(DATABASE_LIST, {});
 
-const Identifier = z
-  .union([z.number().int().positive(), z.string().min(1)])
-  .describe('Database id or UUID.');
+const Identifier = identifierSchema('Database id or UUID.');
 
 const GetDatabaseInfoRequest = z
   .strictObject({
     identifier: Identifier.optional(),
     id: Identifier.optional().describe('Alias of identifier.'),
     database_id: Identifier.optional().describe('Alias of identifier.'),
+    ...cacheControlFields,
   })
   .refine((request) => request.identifier ?? request.id ?? request.database_id, {
     message: 'identifier is required (database id or UUID)',

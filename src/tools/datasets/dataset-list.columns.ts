@@ -81,9 +81,10 @@ export const DATASET_LIST: ListSpec = {
   itemsKey: 'datasets',
   model: 'dataset',
   searchColumns: ['t.table_name', 't.schema', 't.description'],
+  sortAliases: { changed_on_delta_humanized: 'changed_on' },
   sortColumns: {
     changed_on: 't.changed_on',
-    changed_on_delta_humanized: 't.changed_on',
+    changed_on_humanized: 't.changed_on',
     created_on: 't.created_on',
     database_name: '(SELECT s_db.database_name FROM dbs s_db WHERE s_db.id = t.database_id)',
     id: 't.id',

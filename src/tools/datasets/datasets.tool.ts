@@ -6,6 +6,12 @@ import { SupersetUrls } from '../../superset/superset-urls.service.js';
 import { SecurityService } from '../../users/security.service.js';
 import { RequiresPermission } from '../access/requires-permission.decorator.js';
 import { listRequestSchema } from '../listing/list-request.schema.js';
+import {
+  cacheControlFields,
+  columnName,
+  identifierSchema,
+  REQUEST_LIMITS,
+} from '../listing/request-limits.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import { isToolFailure, toolFailure } from '../tool-failure.js';
 import type { ToolCall } from '../tool-call.js';
@@ -19,18 +25,16 @@ import {
   SAVED_METRIC_NOTE,
 } from './dataset.presenter.js';
 
-const ListDatasetsRequest = listRequestSchema({
+const ListDatasetsRequest = listRequestSchema(DATASET_LIST, {
   created_by_me: z.boolean().optional().describe('Only datasets you created.'),
   edited_by_me: z.boolean().optional().describe('Only datasets you changed last.'),
   owned_by_me: z.boolean().optional().describe('Only datasets you own.'),
 });
 
-const Identifier = z
-  .union([z.number().int().positive(), z.string().min(1)])
-  .describe('Dataset id or UUID.');
+const Identifier = identifierSchema('Dataset id or UUID.');
 
 const NameList = z.union([
-  z.array(z.string().min(1)),
+  z.array(columnName).max(REQUEST_LIMITS.select_columns_max_items),
   z.string().describe('Comma-separated names or a JSON array'),
 ]);
 
@@ -86,6 +90,7 @@ const GetDatasetInfoRequest = z
       `Fields of each entry of "columns"; default ${DEFAULT_COLUMN_FIELDS.join(', ')}. Also ` +
         'available: verbose_name, groupby, filterable, description, expression, python_date_format.',
     ),
+    ...cacheControlFields,
   })
   .refine((request) => request.identifier ?? request.id ?? request.dataset_id, {
     message: 'identifier is required (dataset id or UUID)',

@@ -48,8 +48,13 @@ export interface ListSpec {
   readonly columns: Readonly<Record<string, ListColumn>>;
   readonly defaultColumns: readonly string[];
   readonly filterColumns: Readonly<Record<string, FilterColumn>>;
-  /** Sortable names (including aliases) and the SQL they order by. */
+  /** Sortable columns and the SQL they order by; each is a column rows carry (`columns`). */
   readonly sortColumns: Readonly<Record<string, string>>;
+  /**
+   * Other names `order_column` accepts (upstream's, such as `changed_on_delta_humanized`) and
+   * the sortable column each stands for; accepted, not advertised, as rows do not carry them.
+   */
+  readonly sortAliases?: Readonly<Record<string, string>>;
   /** SQL expressions `search` matches case-insensitively. */
   readonly searchColumns: readonly string[];
   readonly defaultOrder: { readonly column: string; readonly direction: 'asc' | 'desc' };
@@ -74,6 +79,14 @@ export function filterOperators(column: FilterColumn): readonly FilterOperator[]
     default:
       return FILTER_OPERATORS.filter((operator) => !TEXT_ONLY_OPERATORS.has(operator));
   }
+}
+
+/** The SQL an `order_column` name orders by (a sortable column or an alias of one), if any. */
+export function sortSql(spec: ListSpec, name: string): string | undefined {
+  if (Object.hasOwn(spec.sortColumns, name)) return spec.sortColumns[name];
+  const target =
+    spec.sortAliases && Object.hasOwn(spec.sortAliases, name) ? spec.sortAliases[name] : undefined;
+  return target === undefined ? undefined : spec.sortColumns[target];
 }
 
 /** Names of a spec's columns in a stable, alphabetical order, whatever order they were declared in. */

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 
 import { timestampToDb } from '../../superset/database/metadata-values.js';
-import { isToolFailure, toolFailure, type ToolFailure } from '../tool-failure.js';
-import type { ListFilter, ListRequest } from './list-request.schema.js';
+import { ToolError } from '../tool-error.js';
+import { toolFailure, type ToolFailure } from '../tool-failure.js';
+import { filterProblem, type ListFilter, type ListRequest } from './list-request.schema.js';
 import {
   filterOperators,
   sortedNames,
+  sortSql,
   type FilterColumn,
   type FilterOperator,
   type ListSpec,
@@ -56,28 +58,26 @@ export class ModelLister {
     query: SelectQueryBuilder<object>,
   ): Promise<ListPage | ToolFailure> {
     const columnsRequested = request.select_columns;
-    const unknownColumns = columnsRequested.filter((column) => !(column in spec.columns));
+    const unknownColumns = columnsRequested.filter(
+      (column) => !Object.hasOwn(spec.columns, column),
+    );
     if (unknownColumns.length > 0) {
       return toolFailure('InvalidColumn', `Unknown select_columns: ${unknownColumns.join(', ')}.`, {
         suggestions: [`Allowed columns: ${sortedNames(spec.columns).join(', ')}`],
       });
     }
+    // The request schema refuses these already; a request built elsewhere gets the same answer.
     const orderColumn = request.order_column ?? spec.defaultOrder.column;
-    const orderSql = spec.sortColumns[orderColumn];
+    const orderSql = sortSql(spec, orderColumn);
     if (orderSql === undefined) {
-      return toolFailure(
-        'InvalidOrderColumn',
-        `Cannot sort ${spec.itemsKey} by '${orderColumn}'.`,
-        {
-          suggestions: [`Sortable columns: ${sortedNames(spec.sortColumns).join(', ')}`],
-        },
+      throw new ToolError(
+        'validation_error',
+        `Cannot sort ${spec.itemsKey} by '${orderColumn}'. Sortable columns: ` +
+          `${sortedNames(spec.sortColumns).join(', ')}.`,
       );
     }
     const filters = request.filters;
-    for (const [index, filter] of filters.entries()) {
-      const problem = this.applyFilter(spec, query, filter, index);
-      if (problem) return problem;
-    }
+    for (const [index, filter] of filters.entries()) this.applyFilter(spec, query, filter, index);
     if (request.search) this.applySearch(spec, query, request.search);
 
     const limit = countLimit(request.page, request.page_size);
@@ -174,21 +174,19 @@ export class ModelLister {
     query: SelectQueryBuilder<object>,
     filter: ListFilter,
     index: number,
-  ): ToolFailure | null {
-    const column = spec.filterColumns[filter.col];
-    if (!column) {
-      return toolFailure(
-        'InvalidFilterColumn',
-        `Cannot filter ${spec.itemsKey} on '${filter.col}'.`,
-        { suggestions: [`Filterable columns: ${sortedNames(spec.filterColumns).join(', ')}`] },
-      );
-    }
-    const operators = filterOperators(column);
-    if (!operators.includes(filter.opr)) {
-      return toolFailure(
-        'InvalidFilterOperator',
-        `Operator '${filter.opr}' is not supported on '${filter.col}'.`,
-        { suggestions: [`Operators for ${filter.col}: ${operators.join(', ')}`] },
+  ): void {
+    const column = Object.hasOwn(spec.filterColumns, filter.col)
+      ? spec.filterColumns[filter.col]
+      : undefined;
+    const problem = filterProblem(column, filter);
+    if (!column || problem) {
+      const allowed = column
+        ? `Operators for ${filter.col}: ${filterOperators(column).join(', ')}.`
+        : `Filterable columns: ${sortedNames(spec.filterColumns).join(', ')}.`;
+      throw new ToolError(
+        'validation_error',
+        `Invalid filter on ${spec.itemsKey}: filters.${index}.${problem?.field ?? 'col'}: ` +
+          `${problem?.message ?? 'unknown column'}. ${allowed}`,
       );
     }
     const parameter = `filter${index}`;
@@ -197,38 +195,21 @@ export class ModelLister {
         ? column.condition(filter.opr, parameter)
         : `${column.sql} IS ${filter.opr === 'is_null' ? '' : 'NOT '}NULL`;
       query.andWhere(expression);
-      return null;
+      return;
     }
-    const value = this.filterValue(column, filter);
-    if (isToolFailure(value)) return value;
     const expression = column.condition
       ? column.condition(filter.opr, parameter)
       : comparison(column.sql ?? '', filter.opr, parameter);
-    query.andWhere(expression, { [parameter]: value });
-    return null;
+    query.andWhere(expression, { [parameter]: this.filterValue(column, filter) });
   }
 
+  /** The filter's value converted for the database; `filterProblem` has accepted it. */
   private filterValue(column: FilterColumn, filter: ListFilter): unknown {
-    const invalid = (expected: string) =>
-      toolFailure(
-        'InvalidFilterValue',
-        `Filter on '${filter.col}' with '${filter.opr}' needs ${expected}.`,
-      );
     const list = filter.opr === 'in' || filter.opr === 'nin';
-    if (list !== Array.isArray(filter.value)) {
-      return invalid(list ? 'a non-empty list value' : 'a single value, not a list');
-    }
     const values = Array.isArray(filter.value) ? filter.value : [filter.value];
-    if (values.length === 0) return invalid('a non-empty list value');
-    const converted: unknown[] = [];
-    for (const value of values) {
-      const one = convert(column, value);
-      if (one === undefined) return invalid(`a ${column.kind} value`);
-      converted.push(one);
-    }
+    const converted = values.map((value) => convert(column, value));
     if (LIKE_OPERATORS.has(filter.opr)) {
-      if (typeof converted[0] !== 'string') return invalid('a text value');
-      const text = escapeLike(converted[0]);
+      const text = escapeLike(String(converted[0]));
       return filter.opr === 'sw' ? `${text}%` : filter.opr === 'ew' ? `%${text}` : `%${text}%`;
     }
     return list ? converted : converted[0];
@@ -300,9 +281,9 @@ export function comparison(sql: string, operator: FilterOperator, parameter: str
     case 'ct':
       return `${sql} LIKE :${parameter} ESCAPE '\\'`;
     case 'like':
-      return `${sql} LIKE :${parameter}`;
+      return `${sql} LIKE :${parameter} ESCAPE '\\'`;
     case 'ilike':
-      return `LOWER(${sql}) LIKE LOWER(:${parameter})`;
+      return `LOWER(${sql}) LIKE LOWER(:${parameter}) ESCAPE '\\'`;
     case 'is_null':
       return `${sql} IS NULL`;
     case 'is_not_null':

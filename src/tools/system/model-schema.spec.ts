@@ -100,6 +100,23 @@ describe(modelSchema.name, () => {
     );
   });
 
+  it.each(MODEL_TYPES)('offers %s sort columns that rows carry, and the request limits', (type) => {
+    const schema = modelSchema(type);
+    for (const name of schema.sortable_columns) expect(schema.all_column_names).toContain(name);
+    expect(schema.sortable_columns).not.toContain('changed_on_delta_humanized');
+    expect(schema.limits).toMatchObject({
+      filter_value_max_length: 1000,
+      filters_max_items: 20,
+      identifier_max_length: 500,
+      in_list_max_items: 1000,
+      integer_max: 2 ** 31 - 1,
+      integer_min: -(2 ** 31),
+      page_size_max: 100,
+      search_max_length: 500,
+    });
+    expect(schema.limits.like_patterns).toContain('lone backslash');
+  });
+
   it('names search columns by the column behind each expression', () => {
     const spec = { ...CHART_LIST, searchColumns: ['s.slice_name', 'LOWER(s.description)'] };
     expect(searchColumnNames(spec)).toEqual(['slice_name', 'LOWER(s.description)']);

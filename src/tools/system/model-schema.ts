@@ -2,6 +2,8 @@ import { CHART_LIST } from '../charts/chart-list.columns.js';
 import { DASHBOARD_LIST } from '../dashboards/dashboard-list.columns.js';
 import { DATABASE_LIST } from '../databases/database-list.columns.js';
 import { DATASET_LIST } from '../datasets/dataset-list.columns.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../listing/list-request.schema.js';
+import { REQUEST_LIMITS } from '../listing/request-limits.js';
 import {
   filterOperators,
   sortedNames,
@@ -34,7 +36,42 @@ export interface ModelSchema {
   readonly search_columns: readonly string[];
   readonly default_sort: string;
   readonly default_sort_direction: 'asc' | 'desc';
+  readonly limits: ListLimits;
 }
+
+/** What a list request may carry; larger or malformed values are validation errors. */
+export interface ListLimits {
+  readonly page_size_max: number;
+  readonly page_size_default: number;
+  readonly filters_max_items: number;
+  readonly filter_value_max_length: number;
+  readonly in_list_max_items: number;
+  readonly integer_min: number;
+  readonly integer_max: number;
+  readonly search_max_length: number;
+  readonly select_columns_max_items: number;
+  readonly identifier_max_length: number;
+  readonly text: string;
+  readonly like_patterns: string;
+}
+
+/** The limits every list (and get) request is held to, as `get_schema` publishes them. */
+export const LIST_LIMITS: ListLimits = {
+  filter_value_max_length: REQUEST_LIMITS.filter_value_max_length,
+  filters_max_items: REQUEST_LIMITS.filters_max_items,
+  identifier_max_length: REQUEST_LIMITS.identifier_max_length,
+  in_list_max_items: REQUEST_LIMITS.in_list_max_items,
+  integer_max: REQUEST_LIMITS.integer_max,
+  integer_min: REQUEST_LIMITS.integer_min,
+  like_patterns:
+    'like/ilike: % and _ are wildcards, \\ escapes the next character; a pattern may not end ' +
+    'in a lone backslash. sw/ew/ct match their value literally.',
+  page_size_default: DEFAULT_PAGE_SIZE,
+  page_size_max: MAX_PAGE_SIZE,
+  search_max_length: REQUEST_LIMITS.search_max_length,
+  select_columns_max_items: REQUEST_LIMITS.select_columns_max_items,
+  text: 'Text values (filters, search, identifiers) may not contain NUL (\\u0000) characters.',
+};
 
 /** The schema of one model type, derived from the list spec its list tool runs on. */
 export function modelSchema(modelType: ModelType): ModelSchema {
@@ -47,6 +84,7 @@ export function schemaOf(modelType: ModelType, spec: ListSpec): ModelSchema {
     default_columns: [...spec.defaultColumns],
     default_sort: spec.defaultOrder.column,
     default_sort_direction: spec.defaultOrder.direction,
+    limits: LIST_LIMITS,
     filter_columns: Object.fromEntries(
       sortedNames(spec.filterColumns).map((name) => {
         const column = spec.filterColumns[name];
