@@ -5,6 +5,7 @@ import {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
 } from '../../superset/database/temporary-postgres-database.fixture.js';
+import { ToolError } from '../tool-error.js';
 import { isToolFailure, type ToolFailure } from '../tool-failure.js';
 import type { ListRequest } from './list-request.schema.js';
 import type { ListSpec } from './list-spec.js';
@@ -152,6 +153,42 @@ describe.each(['sqlite', 'postgres'] as const)(`${ModelLister.name} on %s`, (dia
     it('counts one row past the limit as a lower bound', async () => {
       const listed = await page({ filters: [{ col: 'id', opr: 'lte', value: COUNT_MIN + 1 }] });
       expect(listed).toMatchObject({ totalCount: COUNT_MIN, totalCountIsLowerBound: true });
+    });
+  });
+
+  describe('requests the request schema did not check', () => {
+    it('refuses unknown or inherited names and unfit values before the database sees them', async () => {
+      const cases: [Partial<ListRequest>, RegExp][] = [
+        [{ order_column: 'constructor' }, /Cannot sort items by 'constructor'.*id, name/],
+        [{ filters: [{ col: '__proto__', opr: 'eq', value: 1 }] }, /filters\.0\.col.*id, name/],
+        [{ filters: [{ col: 'id', opr: 'eq', value: 2 ** 31 }] }, /filters\.0\.value.*2147483647/],
+        [{ filters: [{ col: 'name', opr: 'eq', value: 'a\u0000' }] }, /filters\.0\.value.*NUL/],
+        [{ filters: [{ col: 'name', opr: 'like', value: 'a\\' }] }, /lone backslash/],
+        [
+          {
+            filters: [{ col: 'id', opr: 'in', value: Array.from({ length: 1_001 }, (_, i) => i) }],
+          },
+          /at most 1000 items/,
+        ],
+      ];
+      for (const [request, message] of cases) {
+        await expect(list(request)).rejects.toThrow(message);
+        await expect(list(request)).rejects.toBeInstanceOf(ToolError);
+      }
+    });
+
+    it('answers the last page the request schema allows as out of range', async () => {
+      const failure = (await list({ page: 2 ** 31 - 1, page_size: 100 })) as ToolFailure;
+      expect(failure).toMatchObject({ error_type: 'PageOutOfRange' });
+    });
+
+    it('escapes like patterns with a backslash on both dialects', async () => {
+      await expect(
+        page({ filters: [{ col: 'name', opr: 'like', value: 'item 1\\%' }] }),
+      ).resolves.toMatchObject({ ids: [] });
+      await expect(
+        page({ filters: [{ col: 'name', opr: 'like', value: 'item 1%' }] }),
+      ).resolves.toMatchObject({ totalCount: 100 });
     });
   });
 
