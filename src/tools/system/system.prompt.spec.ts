@@ -34,6 +34,15 @@ function mentioned(text: string): string[] {
   return KNOWN_TOOLS.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
 }
 
+/** Sentences that speak of saving or previewing a chart (saved metrics are a dataset's own). */
+function savingClaims(text: string): string[] {
+  return text
+    .replace(/saved metrics?/gi, 'metrics')
+    .split(/(?<=[.:;])\s+|\n/)
+    .filter((sentence) => /\b(sav(e|es|ed|ing)|preview\w*)\b/i.test(sentence))
+    .map((sentence) => sentence.replace(/^\d+\.\s*/, '').replace(/:$/, ''));
+}
+
 describe(SystemPrompts.name, () => {
   let fixture: SystemFixture;
   const clients = new Map<string, Client>();
@@ -156,9 +165,50 @@ describe(SystemPrompts.name, () => {
       const text = await promptText('nobody', 'create_chart_guided', {
         business_goal: 'monitoring',
       });
-      expect(text).toContain('You cannot create charts through this service');
+      expect(text).toContain('This service cannot create, preview or save charts');
       expect(text).toContain('Big number (big_number_total');
       expect(text).not.toContain('list_datasets');
+    });
+
+    // No tool of this service creates, previews or saves a chart yet, not even for Admin.
+    it.each(['exploration', 'reporting', 'monitoring', 'presentation'])(
+      'never promises a preview or a save the service cannot make (%s)',
+      async (goal) => {
+        for (const tool of ['generate_chart', 'generate_explore_link', 'update_chart']) {
+          expect(toolsOf.get('admin')).not.toContain(tool);
+        }
+        const text = await promptText('admin', 'create_chart_guided', { business_goal: goal });
+        expect(text).toContain(
+          'This service cannot create, preview or save charts: give me the chart settings',
+        );
+        expect(text).toContain('get_dataset_info');
+        // The one mention of saving or previewing is that it cannot be done.
+        expect(savingClaims(text)).toEqual(['This service cannot create, preview or save charts']);
+        const { prompts } = await clients.get('admin')!.listPrompts();
+        const description = prompts.find((p) => p.name === 'create_chart_guided')!.description!;
+        expect(description).toContain('this service has none yet');
+        expect(description).toContain("Superset's Explore view");
+      },
+    );
+
+    it('previews first and saves only on agreement once the chart tools exist', async () => {
+      const tools = new Set([
+        'list_datasets',
+        'get_dataset_info',
+        'generate_explore_link',
+        'generate_chart',
+      ]);
+      const prompts = new SystemPrompts({
+        toolNames: () => Promise.resolve(tools),
+      } as unknown as CallerReach);
+      const result = await prompts.createChartGuided(
+        { business_goal: 'exploration', chart_type: 'auto' },
+        await fixture.caller('admin'),
+      );
+      const text = (result.messages[0].content as { text: string }).text;
+      expect(text).toContain('generate_explore_link; it saves nothing');
+      expect(text).toContain('save with save_chart=true only after I agree');
+      expect(text).not.toContain('cannot create');
     });
 
     it('completes chart_type', async () => {

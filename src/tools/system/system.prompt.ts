@@ -77,7 +77,7 @@ const GOAL_CHOICES: Readonly<Record<BusinessGoal, readonly Exclude<ChartType, 'a
 
 const GOAL_ADVICE: Readonly<Record<BusinessGoal, string>> = {
   exploration:
-    'For exploration, iterate quickly: preview variants, change the grouping or time grain, and save only what the user wants to keep.',
+    'For exploration, iterate quickly: try variants, change the grouping or time grain, and keep only what the user wants.',
   monitoring:
     'For monitoring, show one number or trend per chart, compare with the previous period, and use a time range relative to today (e.g. "Last quarter").',
   presentation:
@@ -147,8 +147,10 @@ export class SystemPrompts {
       chart_type: (value) => CHART_TYPES.filter((type) => type.startsWith(value)),
     },
     description:
-      'Build a chart step by step: find the dataset, check its columns and saved metrics, choose ' +
-      'the chart type for the goal, preview, then save only when asked.',
+      'Plan a chart step by step: find the dataset, check its columns and saved metrics, choose ' +
+      'the chart type for the goal, and get its settings. With a chart tool it is previewed ' +
+      'first and saved only when you agree; without one (this service has none yet) you build ' +
+      "it in Superset's Explore view from those settings.",
     name: 'create_chart_guided',
     title: 'Guided chart creation',
   })
@@ -181,7 +183,7 @@ export class SystemPrompts {
       guide`If I want it on a dashboard, add it with ${'add_chart_to_existing_dashboard'}.`,
       without(
         ['generate_chart', 'generate_explore_link'],
-        'You cannot create charts through this service for me: give me the chart settings (type, metrics, dimensions, filters, time grain) to enter in Superset’s Explore view, using the dataset link the tools return.',
+        'This service cannot create, preview or save charts: give me the chart settings (type, metrics, dimensions, filters, time grain) so that I build it myself in Superset’s Explore view, which the dataset link the tools return opens.',
       ),
     ];
     const example = examples[0];
@@ -192,7 +194,7 @@ export class SystemPrompts {
           : ` as ${articleFor(args.chart_type)} ${args.chart_type} chart.`),
       numbered(steps, tools),
       GOAL_ADVICE[args.business_goal],
-      `Superset saves ${articleFor(example.name)} ${example.name} like this (names are examples; use the dataset's):\n` +
+      `In Superset, the settings (form_data) of ${articleFor(example.name)} ${example.name} look like this (names are examples; use the dataset's):\n` +
         '```json\n' +
         JSON.stringify(example.form_data, null, 2) +
         '\n```',
