@@ -79,6 +79,16 @@ describe('embedded demo over Streamable HTTP', () => {
     expect(info.recent_activity.charts_created_last_30_days).toBeGreaterThanOrEqual(0);
   });
 
+  it('links to a Superset on its default address, by dashboard slug', async () => {
+    const list = toolJson(
+      await mcp.client.callTool({
+        arguments: { request: { search: 'Sales Overview' } },
+        name: 'list_dashboards',
+      }),
+    );
+    expect(list.dashboards[0].url).toBe('http://localhost:8088/superset/dashboard/sales-overview/');
+  });
+
   it('answers the deployment guide curl example without Accept or initialize', async () => {
     const response = await postJson(service.url, { id: 1, jsonrpc: '2.0', method: 'tools/list' });
     expect(response.status).toBe(200);
