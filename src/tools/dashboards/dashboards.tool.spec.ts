@@ -574,7 +574,7 @@ describe(DashboardsTools.name, () => {
           owners: ['admin', 'alpha'],
           published: true,
           slug: 'sales-overview',
-          url: `${WEBSERVER}/superset/dashboard/${id('Sales Overview')}/`,
+          url: `${WEBSERVER}/superset/dashboard/sales-overview/`,
         });
         expect(plain(dashboard.certification_details)).toBe('Reviewed every quarter.');
         const salesDataset = summary.datasetIds.sales_orders;
