@@ -210,7 +210,7 @@ describe('transport hardening', () => {
       const { host } = new URL(service.origin);
       const chunk = 'x'.repeat(1024 * 1024);
       const chunks = Array.from(
-        { length: 5 },
+        { length: 9 },
         () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`,
       );
       const answer = await sendPartialRequest(
@@ -226,6 +226,38 @@ describe('transport hardening', () => {
       expect(answer.head).toMatch(/^HTTP\/1\.1 413 /);
       expect(answer.head.toLowerCase()).toContain('connection: close');
       expect(answer.closedByServer).toBe(true);
+    });
+
+    it('answers 413 to a body a little over the limit even to fetch, which reads answers last', async () => {
+      const answer = await postJson(service.url, {
+        id: 8,
+        jsonrpc: '2.0',
+        method: 'tools/list',
+        params: { padding: 'x'.repeat(5 * 1024 * 1024) },
+      });
+      expect(answer.status).toBe(413);
+      expect(answer.headers.get('connection')).toBe('close');
+      expect(answer.json.error.code).toBe(-32600);
+    });
+
+    it('stays up when a client goes away in the middle of a body', async () => {
+      const { host, hostname, port } = new URL(service.origin);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          const head = [
+            'POST /mcp HTTP/1.1',
+            `Host: ${host}`,
+            'Content-Type: application/json',
+            'Content-Length: 1000',
+          ].join('\r\n');
+          socket.write(`${head}\r\n\r\n{"jsonrpc": "2.0", `, () => {
+            socket.destroy();
+            resolve();
+          });
+        });
+        socket.on('error', reject);
+      });
+      await stillServed();
     });
 
     it('keeps 400 for malformed JSON and 415 for other content types', async () => {

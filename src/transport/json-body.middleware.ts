@@ -10,10 +10,13 @@ const INVALID_REQUEST = -32600;
 
 /**
  * Reads an `application/json` body of at most `maxBytes` into `request.body`, refusing nesting
- * deeper than {@link MAX_JSON_DEPTH} before parsing. Any answer given while the client may still be
- * sending closes the connection, so a refused body is never read to its end.
+ * deeper than {@link MAX_JSON_DEPTH} before parsing. A body over the limit is answered 413 with
+ * `Connection: close`: one that ends within as many bytes again is read on (and dropped) first, so
+ * that clients which only read the answer after sending everything, such as fetch, see the 413;
+ * a larger one is answered at once and its connection closed without reading the rest.
  */
 export function readJsonBody(maxBytes: number): RequestHandler {
+  const mostBytesRead = 2 * maxBytes;
   return (request: Request, response: Response, next: NextFunction) => {
     if (!hasBody(request)) return next();
     if (!request.is('application/json')) {
@@ -26,30 +29,30 @@ export function readJsonBody(maxBytes: number): RequestHandler {
       return refuseUnread(response, 415, INVALID_REQUEST, unsupported);
     }
     const declaredLength = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declaredLength > maxBytes) return refuseTooLarge(response, maxBytes);
+    if (declaredLength > mostBytesRead) return refuseTooLarge(response, maxBytes);
 
     const chunks: Buffer[] = [];
     let received = 0;
-    let settled = false;
     const stop = () => {
-      settled = true;
       request.off('data', onData);
       request.off('end', onEnd);
-      request.off('error', onError);
-      request.off('close', onClose);
+      request.off('close', stop);
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > maxBytes) {
+      if (received > mostBytesRead) {
         stop();
         request.pause();
         refuseTooLarge(response, maxBytes);
-        return;
+      } else if (received > maxBytes) {
+        chunks.length = 0;
+      } else {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     };
     const onEnd = () => {
       stop();
+      if (received > maxBytes) return refuseTooLarge(response, maxBytes);
       const text = Buffer.concat(chunks, received)
         .toString('utf8')
         .replace(/^\uFEFF/, '');
@@ -67,15 +70,11 @@ export function readJsonBody(maxBytes: number): RequestHandler {
       }
       next();
     };
-    // The client went away or the socket failed mid-body: nobody is left to answer.
-    const onError = () => stop();
-    const onClose = () => {
-      if (!settled && !request.complete) stop();
-    };
     request.on('data', onData);
     request.on('end', onEnd);
-    request.on('error', onError);
-    request.on('close', onClose);
+    // Closed or failed before its end: the client went away, and nobody is left to answer.
+    request.on('close', stop);
+    request.on('error', stop);
   };
 }
 
