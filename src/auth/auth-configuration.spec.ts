@@ -9,6 +9,7 @@ import {
   authConfigurationWarnings,
   authModeOf,
   authorizationServers,
+  isLoopbackHost,
   publicKeyFromSetting,
 } from './auth-configuration.js';
 
@@ -137,6 +138,53 @@ describe('authConfigurationProblems', () => {
       MCP_AUTH_FACTORY: () => ({ verify: () => Promise.reject(new Error('no')) }),
     };
     expect(authConfigurationProblems(factory)).toEqual([]);
+  });
+
+  it('refuses a misspelt auth setting that leaves auth off on a non-loopback address', async () => {
+    const typo = await settingsFrom({
+      MCP_AUTH_ENABLE: 'true',
+      MCP_DEV_USERNAME: 'admin',
+      MCP_JWKS_URI: 'https://idp.example.com/jwks',
+      MCP_SERVICE_HOST: '0.0.0.0',
+    });
+    expect(authConfigurationProblems(typo)).toEqual([
+      'MCP_AUTH_ENABLE is not a setting (MCP_AUTH_ENABLED?), and authentication is off on ' +
+        'MCP_SERVICE_HOST=0.0.0.0, which is not loopback: correct the name',
+    ]);
+  });
+
+  it('only warns about a misspelt auth setting on loopback, or once auth is on anyway', async () => {
+    const loopback = await settingsFrom({ MCP_AUTH_ENABLE: 'true', MCP_DEV_USERNAME: 'admin' });
+    expect(authConfigurationProblems(loopback)).toEqual([]);
+    const authOn = await settingsFrom({
+      MCP_AUTH_ENABLED: 'true',
+      MCP_JWKS_URI: 'https://idp.example.com/jwks',
+      MCP_JWT_AUDIENCES: 'x',
+      MCP_SERVICE_HOST: '0.0.0.0',
+    });
+    expect(authConfigurationProblems(authOn)).toEqual([]);
+    const otherTypo = await settingsFrom({
+      MCP_DEV_USERNAME: 'admin',
+      MCP_SERVICE_HOST: '0.0.0.0',
+      SUPERSET_WEBSERVER_ADRESS: 'http://superset:8088',
+    });
+    expect(authConfigurationProblems(otherTypo)).toEqual([]);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['10.0.0.5', false],
+    ['127.example.com', false],
+  ])('%s → %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
   });
 });
 

@@ -36,7 +36,30 @@ export function authConfigurationProblems(settings: Settings): string[] {
     );
   }
   if (authModeOf(settings) === 'jwt') problems.push(...jwtProblems(settings));
+  const authTypos = Object.entries(settings.misspelledSettings ?? {}).filter(([, meant]) =>
+    AUTH_SETTING.test(meant),
+  );
+  if (
+    authTypos.length > 0 &&
+    authModeOf(settings) === 'dev' &&
+    !isLoopbackHost(settings.MCP_SERVICE_HOST)
+  ) {
+    const typos = authTypos.map(([given, meant]) => `${given} is not a setting (${meant}?)`);
+    problems.push(
+      `${typos.join(', ')}, and authentication is off on MCP_SERVICE_HOST=${settings.MCP_SERVICE_HOST}, ` +
+        'which is not loopback: correct the name',
+    );
+  }
   return problems;
+}
+
+/** Settings that would turn token checking on; a misspelling of one leaves the service open. */
+const AUTH_SETTING = /^MCP_(AUTH_|JWT_|JWKS_)/;
+
+/** Whether binding to `host` keeps the service to this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 /** Settings that start but deserve an operator's attention. */

@@ -54,6 +54,7 @@ describe(loadSettings.name, () => {
         SUPERSET_WEBSERVER_ADDRESS: 'http://localhost:9001',
         MCP_ALLOWED_ORIGINS: [],
         MCP_MAX_REQUEST_BYTES: 4 * 1024 * 1024,
+        MCP_MAX_SESSIONS_PER_PRINCIPAL: 100,
         SQLALCHEMY_DATABASE_URI: null,
         SECRET_KEY: null,
         SUPERSET_MCP_DATA_DIR: path.join(workDir, '.superset-mcp'),
@@ -315,10 +316,40 @@ describe(loadSettings.name, () => {
       );
 
       expect(warnings).toEqual([
-        'Unknown setting MCP_SERVICE_PROT in the environment (ignored)',
+        'Unknown setting MCP_SERVICE_PROT in the environment (ignored); did you mean MCP_SERVICE_PORT?',
         'Unknown setting MCP_SECRET_THING in the environment (ignored)',
       ]);
       expect(warnings.join('\n')).not.toContain('do-not-print-me');
+    });
+
+    it('names the setting a misspelt variable most likely meant, whatever its prefix', async () => {
+      const { settings, warnings } = await loadSettings(
+        {
+          MCP_AUTH_ENABLE: 'true',
+          SQLALCHEMY_DATABASE_URL: 'postgresql://u:do-not-print-me@db/superset',
+          mcp_debug: 'true',
+        },
+        workDir,
+      );
+
+      expect(warnings).toEqual([
+        'Unknown setting MCP_AUTH_ENABLE in the environment (ignored); did you mean MCP_AUTH_ENABLED?',
+        'Unknown setting SQLALCHEMY_DATABASE_URL in the environment (ignored); did you mean SQLALCHEMY_DATABASE_URI?',
+        'Unknown setting mcp_debug in the environment (ignored); did you mean MCP_DEBUG?',
+      ]);
+      expect(warnings.join('\n')).not.toContain('do-not-print-me');
+      expect(settings.misspelledSettings).toEqual({
+        MCP_AUTH_ENABLE: 'MCP_AUTH_ENABLED',
+        SQLALCHEMY_DATABASE_URL: 'SQLALCHEMY_DATABASE_URI',
+        mcp_debug: 'MCP_DEBUG',
+      });
+      expect(settings.MCP_AUTH_ENABLED).toBe(false);
+    });
+
+    it('suggests the key a misspelt dict key meant', async () => {
+      await expect(loadSettings({ MCP_CACHE_CONFIG: '{"enable": true}' }, workDir)).rejects.toThrow(
+        'MCP_CACHE_CONFIG.enable: unknown key; did you mean enabled?',
+      );
     });
 
     it('does not warn about variables that are not ours', async () => {
@@ -420,6 +451,22 @@ describe(loadSettings.name, () => {
         `Unknown setting SQLLAB_TIMEOUT in ${file} (ignored)`,
         `Unknown setting ROW_LIMIT in ${file} (ignored)`,
       ]);
+    });
+
+    it('names the setting a misspelt export most likely meant', async () => {
+      const { settings, warnings, file } = await loadWithModule(
+        '.js',
+        'module.exports = { MCP_AUTH_ENABLE: true, MCP_JWKS_URL: "https://idp/jwks" };',
+      );
+
+      expect(warnings).toEqual([
+        `Unknown setting MCP_AUTH_ENABLE in ${file} (ignored); did you mean MCP_AUTH_ENABLED?`,
+        `Unknown setting MCP_JWKS_URL in ${file} (ignored); did you mean MCP_JWKS_URI?`,
+      ]);
+      expect(settings.misspelledSettings).toEqual({
+        MCP_AUTH_ENABLE: 'MCP_AUTH_ENABLED',
+        MCP_JWKS_URL: 'MCP_JWKS_URI',
+      });
     });
 
     it('accepts the upstream keys operators copy from superset_config.py', async () => {
@@ -582,7 +629,7 @@ describe(loadSettings.name, () => {
       [{ MCP_CACHE_CONFIG: '[1, 2]' }, 'MCP_CACHE_CONFIG: expected a JSON object, got a list'],
       [
         { MCP_RESPONSE_SIZE_CONFIG: '{"max_byts": 1000}' },
-        'MCP_RESPONSE_SIZE_CONFIG.max_byts: unknown key',
+        'MCP_RESPONSE_SIZE_CONFIG.max_byts: unknown key; did you mean max_bytes?',
       ],
       [
         { MCP_RESPONSE_SIZE_CONFIG: '{"max_bytes": "big"}' },
@@ -596,7 +643,10 @@ describe(loadSettings.name, () => {
         { MCP_STORE_CONFIG: '{"enabled": true}' },
         'MCP_STORE_CONFIG.CACHE_REDIS_URL: required when MCP_STORE_CONFIG.enabled is true',
       ],
-      [{ MCP_STORE_CONFIG: '{"session_tll": 5}' }, 'MCP_STORE_CONFIG.session_tll: unknown key'],
+      [
+        { MCP_STORE_CONFIG: '{"session_tll": 5}' },
+        'MCP_STORE_CONFIG.session_tll: unknown key; did you mean session_ttl?',
+      ],
       [
         { MCP_SESSION_CONFIG: '{"SESSION_COOKIE_SAMESITE": "lax"}' },
         `MCP_SESSION_CONFIG.SESSION_COOKIE_SAMESITE: expected 'Lax', 'Strict', 'None' or null, got "lax"`,

@@ -6,6 +6,7 @@ import vm from 'node:vm';
 
 import { z } from 'zod';
 
+import { closestName } from './closest-name.js';
 import { InvalidSettingsError } from './invalid-settings.error.js';
 import { redactUri } from './redact.js';
 import type { Settings } from './settings.js';
@@ -28,6 +29,15 @@ type EnvKind = 'flag' | 'number' | 'list' | 'string-or-list' | 'dict' | 'text';
 
 const KNOWN_SETTINGS: ReadonlySet<string> = new Set(Object.keys(settingsSchema.shape));
 
+/** Environment variables the loader reads besides the settings themselves. */
+const OTHER_ENV_NAMES: ReadonlySet<string> = new Set([
+  'SUPERSET_MCP_CONFIG_PATH',
+  'SUPERSET_SECRET_KEY',
+]);
+
+/** Unknown names close to a known setting: given name → the setting it most likely meant. */
+type Misspellings = Record<string, string>;
+
 /**
  * Builds the settings from, later wins: defaults, the settings module named by
  * `SUPERSET_MCP_CONFIG_PATH`, then environment variables. Dicts merge key by key across layers.
@@ -38,6 +48,7 @@ export async function loadSettings(
   cwd = process.cwd(),
 ): Promise<LoadedSettings> {
   const warnings: string[] = [];
+  const misspelled: Misspellings = {};
   const sources = ['defaults'];
   const layers: SettingValues[] = [SETTINGS_DEFAULTS];
 
@@ -45,13 +56,11 @@ export async function loadSettings(
   if (configPath) {
     const file = path.resolve(cwd, configPath);
     const exported = settingsFromExports(await readSettingsModule(file));
-    layers.push(
-      knownSettings(exported, (key) => `Unknown setting ${key} in ${file} (ignored)`, warnings),
-    );
+    layers.push(knownSettings(exported, file, warnings, misspelled));
     sources.push(`file:${file}`);
   }
 
-  const fromEnv = readEnvironment(env, warnings);
+  const fromEnv = readEnvironment(env, warnings, misspelled);
   if (Object.keys(fromEnv).length > 0) {
     layers.push(fromEnv);
     sources.push('env');
@@ -65,6 +74,7 @@ export async function loadSettings(
   const settings: Settings = {
     ...result.data,
     SUPERSET_MCP_DATA_DIR: path.resolve(cwd, result.data.SUPERSET_MCP_DATA_DIR),
+    ...(Object.keys(misspelled).length > 0 ? { misspelledSettings: misspelled } : {}),
     sources,
   };
   return { settings: deepFreeze(settings), warnings };
@@ -154,21 +164,28 @@ function settingsFromExports(exported: unknown, depth = 0): SettingValues {
 
 function knownSettings(
   values: SettingValues,
-  unknownWarning: (key: string) => string,
+  file: string,
   warnings: string[],
+  misspelled: Misspellings,
 ): SettingValues {
   const known: SettingValues = {};
   for (const [key, value] of Object.entries(values)) {
     if (KNOWN_SETTINGS.has(key)) {
       known[key] = value;
-    } else {
-      warnings.push(unknownWarning(key));
+      continue;
     }
+    const meant = closestName(key, KNOWN_SETTINGS);
+    if (meant !== null) misspelled[key] = meant;
+    warnings.push(`Unknown setting ${key} in ${file} (ignored)${didYouMean(meant)}`);
   }
   return known;
 }
 
-function readEnvironment(env: NodeJS.ProcessEnv, warnings: string[]): SettingValues {
+function readEnvironment(
+  env: NodeJS.ProcessEnv,
+  warnings: string[],
+  misspelled: Misspellings,
+): SettingValues {
   const values: SettingValues = {};
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined || raw.trim() === '') {
@@ -176,8 +193,16 @@ function readEnvironment(env: NodeJS.ProcessEnv, warnings: string[]): SettingVal
     }
     if (KNOWN_SETTINGS.has(name)) {
       values[name] = parseEnvValue(raw, envKindOf(name));
-    } else if (name.startsWith('MCP_')) {
-      warnings.push(`Unknown setting ${name} in the environment (ignored)`);
+      continue;
+    }
+    if (OTHER_ENV_NAMES.has(name)) {
+      continue;
+    }
+    // Any prefix: SQLALCHEMY_DATABASE_URL silently meant the demo instead of the real database.
+    const meant = closestName(name, KNOWN_SETTINGS);
+    if (meant !== null) misspelled[name] = meant;
+    if (meant !== null || name.startsWith('MCP_')) {
+      warnings.push(`Unknown setting ${name} in the environment (ignored)${didYouMean(meant)}`);
     }
   }
   const supersetSecretKey = env.SUPERSET_SECRET_KEY;
@@ -185,6 +210,10 @@ function readEnvironment(env: NodeJS.ProcessEnv, warnings: string[]): SettingVal
     values.SECRET_KEY = supersetSecretKey;
   }
   return values;
+}
+
+function didYouMean(meant: string | null): string {
+  return meant === null ? '' : `; did you mean ${meant}?`;
 }
 
 function envKindOf(key: string): EnvKind {
@@ -272,12 +301,26 @@ function dropIgnoredUpstreamKeys(merged: SettingValues, warnings: string[]): Set
 function describeIssue(issue: z.core.$ZodIssue): string[] {
   const where = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${where}.${key}: unknown key`);
+    const allowed = allowedKeys(issue.path);
+    return issue.keys.map(
+      (key) => `${where}.${key}: unknown key${didYouMean(closestName(key, allowed))}`,
+    );
   }
   if (!issue.message.startsWith('expected ') || isSecretPath(issue.path)) {
     return [`${where}: ${issue.message}`];
   }
   return [`${where}: ${issue.message}, got ${describeValue(issue.input)}`];
+}
+
+/** The keys of the dict setting at `segments`, to suggest one for an unknown key. */
+function allowedKeys(segments: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined =
+    settingsSchema.shape[String(segments[0]) as keyof typeof settingsSchema.shape];
+  while (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) {
+    schema = schema.unwrap();
+  }
+  if (schema instanceof z.ZodPipe) schema = schema.in;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
 function formatPath(segments: readonly PropertyKey[]): string {

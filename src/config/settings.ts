@@ -8,6 +8,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 export interface Settings {
   /** Where the settings came from, for the start-up banner (never contains secrets). */
   readonly sources: readonly string[];
+  /**
+   * Unknown setting names that are close to a known one (`MCP_AUTH_ENABLE` → `MCP_AUTH_ENABLED`),
+   * from the environment or the settings module; already warned about. Absent when built by hand.
+   */
+  readonly misspelledSettings?: Readonly<Record<string, string>>;
 
   // Service
   readonly MCP_SERVICE_HOST: string;
