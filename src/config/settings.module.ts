@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 
 import { SETTINGS } from './inject-settings.decorator.js';
 import type { Settings } from './settings.js';
+import { UnhonouredSettingsReporter } from './unhonoured-settings.reporter.js';
 
 /** Makes one already-validated `Settings` object injectable everywhere. */
 @Global()
@@ -11,7 +12,7 @@ export class SettingsModule {
     return {
       exports: [SETTINGS],
       module: SettingsModule,
-      providers: [{ provide: SETTINGS, useValue: settings }],
+      providers: [{ provide: SETTINGS, useValue: settings }, UnhonouredSettingsReporter],
     };
   }
 }
