@@ -24,6 +24,8 @@ export interface ConnectionTarget {
   readonly databaseName: string;
   /** Lower-case scheme without the driver: `postgresql`, `mysql`, `sqlite`, `duckdb`, `trino`, … */
   readonly backend: string;
+  /** The scheme as written, before aliases (`mariadb` is served by the `mysql` engine). */
+  readonly scheme: string;
   /** The SQLAlchemy driver after `+` (`psycopg2`, `pymysql`, …), or `null`. */
   readonly driver: string | null;
   readonly host: string | null;
@@ -96,6 +98,7 @@ function connectTimeoutMs(args: Record<string, unknown>, fallbackMs: number): nu
 
 interface ParsedUri {
   readonly backend: string;
+  readonly scheme: string;
   readonly driver: string | null;
   readonly host: string | null;
   readonly port: number | null;
@@ -129,6 +132,7 @@ export function parseSqlalchemyUri(uri: string): ParsedUri {
     const path = body.startsWith('/') ? body.slice(1) : body;
     return {
       backend,
+      scheme: dialect,
       driver,
       host: null,
       port: null,
@@ -170,6 +174,7 @@ export function parseSqlalchemyUri(uri: string): ParsedUri {
   }
   return {
     backend,
+    scheme: dialect,
     driver,
     host: host === '' ? null : decodePart(host),
     port,
@@ -234,6 +239,7 @@ export function connectionTarget(
     databaseId: row.id,
     databaseName: row.databaseName,
     backend: uri.backend,
+    scheme: uri.scheme,
     driver: uri.driver,
     host: uri.host,
     port: uri.port,
