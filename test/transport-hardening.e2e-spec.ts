@@ -300,6 +300,19 @@ describe('transport hardening', () => {
       expect((error as McpError).message).toBe('MCP error -32602: Unknown tool: no_such_tool');
     });
 
+    it('says the prefix once for every McpError a handler throws (prompts, resources)', async () => {
+      const messages = await Promise.all([
+        mcp.client.getPrompt({ name: 'no_such_prompt' }).catch((caught: McpError) => caught),
+        mcp.client
+          .readResource({ uri: 'superset://no/such/resource' })
+          .catch((caught: McpError) => caught),
+      ]);
+      for (const error of messages) {
+        expect(error).toBeInstanceOf(McpError);
+        expect((error as McpError).message).toMatch(/^MCP error -32602: (?!MCP error)/);
+      }
+    });
+
     it('does not echo an absurd tool name back', async () => {
       const name = `${'a'.repeat(5000)}<script>`;
       const answer = await postJson(service.url, {
