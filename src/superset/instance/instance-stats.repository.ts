@@ -81,35 +81,36 @@ export class InstanceStatsRepository {
       yes: true,
     };
     const recent = {
-      created: 't.created_on >= :since30',
-      modified: 't.changed_on >= :since7',
-      total: '1 = 1',
+      created: 'CASE WHEN t.created_on >= :since30 THEN 1 ELSE 0 END',
+      modified: 'CASE WHEN t.changed_on >= :since7 THEN 1 ELSE 0 END',
+      total: '1',
     };
-    // "Has a chart" means a chart the caller may see.
-    const visibleCharts = this.idsOf('slices', chartFilter);
-    const linkedToVisibleChart = this.subquery(
-      this.dataSource
-        .createQueryBuilder()
-        .select('ds.dashboard_id')
-        .from('dashboard_slices', 'ds')
-        .where(`ds.slice_id IN (${visibleCharts.getQuery()})`)
-        .setParameters(visibleCharts.getParameters()),
-    );
-    const [dashboards, charts, datasets, links] = await Promise.all([
+    // Each dashboard's links to charts the caller may see, grouped once and joined.
+    const visibleCharts = this.subquery(this.idsOf('slices', chartFilter));
+    const links = (query: SelectQueryBuilder<object>) =>
+      query.leftJoin(
+        `(SELECT ds.dashboard_id AS dashboard_id, COUNT(*) AS n FROM dashboard_slices ds ` +
+          `WHERE ds.slice_id IN (${visibleCharts.sql}) GROUP BY ds.dashboard_id)`,
+        'l',
+        'l.dashboard_id = t.id',
+      );
+    const [dashboards, charts, datasets] = await Promise.all([
       this.tally(
         'dashboards',
         dashboardFilter,
         {
           ...recent,
-          certified: "t.certified_by IS NOT NULL AND t.certified_by <> ''",
-          published: 't.published = :yes',
-          withCharts: chartFilter ? `t.id IN (${linkedToVisibleChart.sql})` : '1 = 0',
+          certified:
+            "CASE WHEN t.certified_by IS NOT NULL AND t.certified_by <> '' THEN 1 ELSE 0 END",
+          links: 'COALESCE(l.n, 0)',
+          published: 'CASE WHEN t.published = :yes THEN 1 ELSE 0 END',
+          withCharts: 'CASE WHEN l.n > 0 THEN 1 ELSE 0 END',
         },
-        { ...parameters, ...linkedToVisibleChart.parameters },
+        { ...parameters, ...visibleCharts.parameters },
+        links,
       ),
       this.tally('slices', chartFilter, recent, parameters),
       this.tally('tables', datasetFilter, recent, parameters),
-      chartFilter && dashboardFilter ? this.visibleLinks(dashboardFilter, chartFilter) : 0,
     ]);
     return {
       dashboards: {
@@ -129,7 +130,7 @@ export class InstanceStatsRepository {
       },
       totals: {
         charts: charts.total,
-        dashboardChartLinks: links,
+        dashboardChartLinks: dashboards.links,
         dashboards: dashboards.total,
         datasets: datasets.total,
       },
@@ -187,34 +188,25 @@ export class InstanceStatsRepository {
     if (!this.inspector.hasTable('tagged_object')) {
       return { top: [], total: scope.allTags ? await this.count('tag') : 0 };
     }
-    const visible = scope.allTags ? null : this.visibleTaggings(scope.content);
-    if (visible?.sql === null) return { top: [], total: 0 };
-    const taggings = () => {
-      const query = this.dataSource
-        .createQueryBuilder()
-        .from('tagged_object', 't')
-        .innerJoin('tag', 'g', 'g.id = t.tag_id');
-      if (visible?.sql) query.where(visible.sql, visible.parameters);
-      return query;
+    if (scope.allTags) {
+      const [total, top] = await Promise.all([
+        this.count('tag'),
+        this.topTags(this.taggings(), limit),
+      ]);
+      return { top: top.map((row) => row.name), total };
+    }
+    const visible = this.visibleTaggings(scope.content);
+    if (visible === null) return { top: [], total: 0 };
+    // One pass: every visible tag grouped, custom ones first; `total` counts the groups.
+    const rows = await this.topTags(
+      this.taggings().where(visible.sql, visible.parameters).addSelect('COUNT(*) OVER ()', 'total'),
+      limit,
+      false,
+    );
+    return {
+      top: rows.filter((row) => row.type === 'custom').map((row) => row.name),
+      total: Number(rows[0]?.total ?? 0),
     };
-    const [total, top] = await Promise.all([
-      scope.allTags
-        ? this.count('tag')
-        : taggings()
-            .select('COUNT(DISTINCT t.tag_id)', 'n')
-            .getRawOne<{ n: string | number }>()
-            .then((row) => Number(row?.n ?? 0)),
-      taggings()
-        .select('g.name', 'name')
-        .addSelect('COUNT(*)', 'uses')
-        .andWhere("g.type = 'custom'")
-        .groupBy('g.name')
-        .orderBy('uses', 'DESC')
-        .addOrderBy('g.name', 'ASC')
-        .limit(limit)
-        .getRawMany<{ name: string }>(),
-    ]);
-    return { top: top.map((row) => row.name), total };
   }
 
   async ping(): Promise<void> {
@@ -222,10 +214,9 @@ export class InstanceStatsRepository {
   }
 
   /** "The tagged object of `t` is content the caller may see", or null when they may see none. */
-  private visibleTaggings(content: ReadableContent): {
-    sql: string | null;
-    parameters: Record<string, unknown>;
-  } {
+  private visibleTaggings(
+    content: ReadableContent,
+  ): { sql: string; parameters: Record<string, unknown> } | null {
     const kinds = [
       ['chart', 'slices', content.charts],
       ['dashboard', 'dashboards', content.dashboards],
@@ -239,21 +230,35 @@ export class InstanceStatsRepository {
       arms.push(`(t.object_type = '${objectType}' AND t.object_id IN (${ids.sql}))`);
       parameters = { ...parameters, ...ids.parameters };
     }
-    return { parameters, sql: arms.length > 0 ? `(${arms.join(' OR ')})` : null };
+    return arms.length > 0 ? { parameters, sql: `(${arms.join(' OR ')})` } : null;
   }
 
-  /** Links between a dashboard and a chart, both of which the caller may see. */
-  private async visibleLinks(dashboards: RowFilter, charts: RowFilter): Promise<number> {
-    const dashboardIds = this.subquery(this.idsOf('dashboards', dashboards));
-    const chartIds = this.subquery(this.idsOf('slices', charts));
-    const row = await this.dataSource
+  private taggings(): SelectQueryBuilder<object> {
+    return this.dataSource
       .createQueryBuilder()
-      .select('COUNT(*)', 'n')
-      .from('dashboard_slices', 'ds')
-      .where(`ds.dashboard_id IN (${dashboardIds.sql})`, dashboardIds.parameters)
-      .andWhere(`ds.slice_id IN (${chartIds.sql})`, chartIds.parameters)
-      .getRawOne<{ n: string | number }>();
-    return Number(row?.n ?? 0);
+      .from('tagged_object', 't')
+      .innerJoin('tag', 'g', 'g.id = t.tag_id');
+  }
+
+  /**
+   * Tags by uses, most used first: custom tags only, or (`customOnly` false) every type with the
+   * custom ones first.
+   */
+  private topTags(
+    taggings: SelectQueryBuilder<object>,
+    limit: number,
+    customOnly = true,
+  ): Promise<{ name: string; type: string; total?: string | number }[]> {
+    const query = taggings
+      .addSelect('g.name', 'name')
+      .addSelect('g.type', 'type')
+      .addSelect('COUNT(*)', 'uses')
+      .groupBy('g.id')
+      .addGroupBy('g.name')
+      .addGroupBy('g.type');
+    if (customOnly) query.andWhere("g.type = 'custom'");
+    else query.orderBy("CASE WHEN g.type = 'custom' THEN 0 ELSE 1 END", 'ASC');
+    return query.addOrderBy('uses', 'DESC').addOrderBy('g.name', 'ASC').limit(limit).getRawMany();
   }
 
   /** `SELECT v.id FROM table v` under `filter` (no rows without one). */
@@ -272,21 +277,23 @@ export class InstanceStatsRepository {
   }
 
   /**
-   * How many rows of `table` under `filter` meet each condition, counted in one scan; all zero
-   * without a filter (a kind the caller may not read).
+   * Each sum over the rows of `table` under `filter`, in one scan (`join` may add a joined
+   * relation); all zero without a filter (a kind the caller may not read).
    */
   private async tally<K extends string>(
     table: string,
     filter: RowFilter | undefined,
-    conditions: Readonly<Record<K, string>>,
+    sums: Readonly<Record<K, string>>,
     parameters: Record<string, unknown>,
+    join?: (query: SelectQueryBuilder<object>) => SelectQueryBuilder<object>,
   ): Promise<Record<K, number>> {
-    const names = Object.keys(conditions) as K[];
+    const names = Object.keys(sums) as K[];
     const zeros = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
     if (!filter) return zeros;
-    const query = this.dataSource.createQueryBuilder().from(table, 't').setParameters(parameters);
+    let query = this.dataSource.createQueryBuilder().from(table, 't').setParameters(parameters);
+    if (join) query = join(query);
     for (const [index, name] of names.entries()) {
-      const sum = `SUM(CASE WHEN ${conditions[name]} THEN 1 ELSE 0 END)`;
+      const sum = `SUM(${sums[name]})`;
       if (index === 0) query.select(sum, name);
       else query.addSelect(sum, name);
     }
