@@ -21,7 +21,7 @@ export function readJsonBody(maxBytes: number): RequestHandler {
     if (!hasBody(request)) return next();
     if (!request.is('application/json')) {
       // The controller answers 415 without reading the body; do not read it afterwards either.
-      response.set('Connection', 'close');
+      if (!request.complete) response.set('Connection', 'close');
       return next();
     }
     const unsupported = unsupportedEncoding(request);
