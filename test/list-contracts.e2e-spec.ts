@@ -495,6 +495,17 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
         expect(request).toContain(`"${key}"`);
       }
       expect(request).toMatch(/acted on once a cache exists/);
+      // The limits are in the tool's JSON schema too, and filter columns are enumerated.
+      for (const limit of [
+        '"maxLength":1000',
+        '"maxLength":500',
+        '"maxItems":1000',
+        '"maxItems":20',
+        '"maximum":2147483647',
+      ]) {
+        expect(request, limit).toContain(limit);
+      }
+      expect(request).toContain(JSON.stringify(Object.keys(schema.filter_columns)));
     });
 
     it('sortable_columns name only columns the rows carry', async () => {
@@ -885,5 +896,76 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       await failure('get_database_info', { identifier: 999_999 }, 'NotFound');
       await invalid('get_database_info', { request: { identifier: 1, uri: true } }, 'uri');
     });
+  });
+
+  describe('every tool under hostile arguments', () => {
+    /** Values a metadata database cannot take, or that are merely unexpected. */
+    const HOSTILE: readonly [string, unknown][] = [
+      ['2^31', 2 ** 31],
+      ['-2^31 - 1', -(2 ** 31) - 1],
+      ['2^53 - 1', Number.MAX_SAFE_INTEGER],
+      ['1e300', 1e300],
+      ['20 digits', '99999999999999999999'],
+      ['NUL', 'a\u0000b'],
+      ['control characters', '\u0001\u001b[2J\u007f'],
+      ['trailing backslash', 'abc\\'],
+      ['60,000 characters', 'x'.repeat(60_000)],
+      ['40,000 numbers', Array.from({ length: 40_000 }, (_, index) => index)],
+      ['an object', { nested: [{}] }],
+      ['null', null],
+    ];
+
+    /** What no answer may carry: an internal error, or a leaked stack, file path or SQL. */
+    function expectNoLeak(label: string, outcome: Outcome): void {
+      expect(outcome.text, label).not.toMatch(/Internal error/);
+      expect(outcome.text, label).not.toMatch(/\bat .+\.(js|ts):\d+/);
+      expect(outcome.text, label).not.toMatch(/\/(work|tmp|home)\//);
+      expect(outcome.text, label).not.toMatch(
+        /\b(SELECT|INSERT|UPDATE) .+ FROM\b|QueryFailedError|SQLITE_/,
+      );
+    }
+
+    it('answers every hostile value in every request field without an internal error or a leak', async () => {
+      const { tools } = await mcp.client.listTools();
+      let calls = 0;
+      for (const tool of tools) {
+        const request = (tool.inputSchema.properties as Record<string, any> | undefined)?.request;
+        const fields = Object.keys(
+          (request?.properties as Record<string, unknown> | undefined) ??
+            (request?.anyOf?.[0]?.properties as Record<string, unknown> | undefined) ??
+            {},
+        );
+        const base: Record<string, unknown> = fields.includes('identifier')
+          ? { identifier: 1 }
+          : fields.includes('model_type')
+            ? { model_type: 'chart' }
+            : {};
+        for (const field of fields) {
+          const outcomes = await Promise.all(
+            HOSTILE.map(([, value]) => call(tool.name, { ...base, [field]: value })),
+          );
+          outcomes.forEach((outcome, index) =>
+            expectNoLeak(`${tool.name} ${field} ${HOSTILE[index][0]}`, outcome),
+          );
+          calls += outcomes.length;
+        }
+      }
+      expect(calls).toBeGreaterThan(100);
+    }, 240_000);
+
+    it('answers every hostile filter in every list tool without an internal error or a leak', async () => {
+      for (const model of LIST_MODELS) {
+        for (const col of [model.text.col, model.integer.col, 'constructor']) {
+          for (const opr of ['eq', 'in', 'like', 'gt']) {
+            const outcomes = await Promise.all(
+              HOSTILE.map(([, value]) => call(model.tool, { filters: [{ col, opr, value }] })),
+            );
+            outcomes.forEach((outcome, index) =>
+              expectNoLeak(`${model.tool} ${col} ${opr} ${HOSTILE[index][0]}`, outcome),
+            );
+          }
+        }
+      }
+    }, 240_000);
   });
 });
