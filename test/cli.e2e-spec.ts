@@ -94,15 +94,16 @@ describe('superset-mcp CLI', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('refuses a dev user that does not exist, with upstream wording', async () => {
+  it("refuses a dev user the demo does not have, naming the demo's users", async () => {
     const result = await runCli(['run', '--port', '0'], {
       MCP_DEV_USERNAME: 'ghost',
       SUPERSET_MCP_DATA_DIR: data.dir,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(
-      "User 'ghost' not found. Please create admin user with: superset fab create-admin",
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      "superset-mcp: MCP_DEV_USERNAME: the demo has no user 'ghost'; its users are admin, alpha, gamma, sales, grace, owner, nobody.",
     );
+    expect(result.stderr).not.toContain('superset fab create-admin');
   });
 
   it('refuses an inactive dev user', async () => {

@@ -158,8 +158,18 @@ describe(AuthService.name, () => {
 
     it('checks the dev user in dev mode', async () => {
       await expect(started(await settingsFrom({}))).rejects.toThrow('MCP_DEV_USERNAME is not set');
-      await expect(started(await settingsFrom({ MCP_DEV_USERNAME: 'nobody' }))).rejects.toThrow(
-        "User 'nobody' not found",
+      await expect(started(await settingsFrom({ MCP_DEV_USERNAME: 'ghost' }))).rejects.toThrow(
+        "MCP_DEV_USERNAME: the demo has no user 'ghost'; its users are admin, alpha, gamma, sales, grace, owner, nobody.",
+      );
+      await expect(
+        started(
+          await settingsFrom({
+            MCP_DEV_USERNAME: 'ghost',
+            SQLALCHEMY_DATABASE_URI: 'postgresql://superset@db/superset',
+          }),
+        ),
+      ).rejects.toThrow(
+        "User 'ghost' not found. Please create admin user with: superset fab create-admin",
       );
       await expect(started(await settingsFrom({ MCP_DEV_USERNAME: 'inactive' }))).rejects.toThrow(
         "User 'inactive' is inactive",

@@ -8,8 +8,10 @@ import {
 } from '@nestjs/common';
 
 import { redactSecrets } from '../common/redact-secrets.js';
+import { isDemoMode } from '../config/demo-settings.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { AuthProvider, Settings, TokenPrincipal } from '../config/settings.js';
+import { DEMO_USERNAMES } from '../demo/demo-users.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { AuthFailureReason } from './auth-failure-reason.js';
 import {
@@ -196,6 +198,12 @@ export class AuthService implements OnApplicationBootstrap {
       );
     }
     const user = await this.users.findByUsername(username);
+    if (!user && isDemoMode(this.settings)) {
+      // The demo is not a Superset install: `superset fab create-admin` would not help.
+      throw new Error(
+        `MCP_DEV_USERNAME: the demo has no user '${username}'; its users are ${DEMO_USERNAMES.join(', ')}.`,
+      );
+    }
     if (!user) {
       throw new Error(
         `User '${username}' not found. Please create admin user with: superset fab create-admin`,

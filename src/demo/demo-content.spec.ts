@@ -11,6 +11,7 @@ import {
   renderPositionJson,
   werkzeugPbkdf2Hash,
 } from './demo-content.js';
+import { DEMO_USERNAMES } from './demo-users.js';
 import { EXAMPLE_TABLE_DEFINITIONS } from './examples-data.js';
 
 const NOW = new Date(2026, 2, 15, 12, 0, 0);
@@ -63,6 +64,12 @@ describe(buildDemoContent.name, () => {
 
   it('is the same for the same reference time', () => {
     expect(build()).toEqual(content);
+  });
+
+  it('has exactly the active users DEMO_USERNAMES names', () => {
+    expect(content.users.filter((user) => user.active).map((user) => user.username)).toEqual(
+      DEMO_USERNAMES,
+    );
   });
 
   it('has the users, roles and group the brief describes', () => {
