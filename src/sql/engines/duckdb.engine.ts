@@ -114,7 +114,7 @@ class DuckDbDatabase implements SqlDatabase {
     try {
       connection = await DuckDBConnection.create(await this.#open());
       const opened = connection;
-      guard = new RunGuard(request, () => opened.interrupt());
+      guard = new RunGuard(request, () => opened.interrupt(), 0);
       await connection.run(request.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
       if (request.schema) {
         await connection.run(`SET schema = '${request.schema.replaceAll("'", "''")}'`);

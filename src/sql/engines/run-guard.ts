@@ -16,13 +16,18 @@ export class RunGuard {
   readonly #timer: NodeJS.Timeout;
   readonly #onAbort: () => void;
 
+  /**
+   * @param graceMs how long after `timeoutMs` the guard steps in: a server's own statement timeout
+   *   should fire first; embedded engines (SQLite, DuckDB) have none and pass 0.
+   */
   constructor(
     private readonly request: RunRequest,
     private readonly cancel: () => Promise<void> | void,
+    graceMs = TIMEOUT_GRACE_MS,
   ) {
     this.#onAbort = () => this.#stop('cancel');
     request.signal?.addEventListener('abort', this.#onAbort, { once: true });
-    const budget = request.timeoutMs * Math.max(1, request.statements.length) + TIMEOUT_GRACE_MS;
+    const budget = request.timeoutMs * Math.max(1, request.statements.length) + graceMs;
     this.#timer = setTimeout(() => this.#stop('timeout'), budget);
     this.#timer.unref();
     if (request.signal?.aborted) this.#stop('cancel');

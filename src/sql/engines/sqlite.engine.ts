@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve } from 'node:path';
+
+import type { SqlDialect } from '../checks/sql-dialect.js';
+import type { ConnectionTarget } from '../connection-target.js';
+import { jsonCell } from '../json-cell.js';
+import { Semaphore } from '../semaphore.js';
+import type {
+  JsonCell,
+  PoolLimits,
+  ResultColumn,
+  RunRequest,
+  RunResult,
+  SqlDatabase,
+  SqlEngine,
+} from '../sql-engine.js';
+import { SqlExecutionError } from '../sql-execution.error.js';
+import { RunGuard } from './run-guard.js';
+import { SQLITE_HOST_SOURCE } from './sqlite-host.source.js';
+
+const localRequire = createRequire(__filename);
+
+interface HostResult {
+  readonly columns: ResultColumn[] | null;
+  readonly rows: unknown[][];
+  readonly affectedRows: number | null;
+  readonly truncated: boolean;
+  readonly durationMs: number;
+}
+
+type HostReply =
+  | { readonly id: number; readonly ok: true; readonly results: HostResult[] }
+  | { readonly id: number; readonly ok: false; readonly message: string; readonly code?: string };
+
+/** One SQLite host process; it runs one query at a time. */
+class SqliteHost {
+  readonly child: ChildProcess;
+  #nextId = 0;
+  #pending: { resolve: (reply: HostReply) => void; reject: (error: Error) => void } | undefined;
+  #exited = false;
+
+  constructor() {
+    this.child = spawn(process.execPath, ['-e', SQLITE_HOST_SOURCE], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, MCP_SQLITE_MODULE: localRequire.resolve('better-sqlite3') },
+    });
+    this.child.on('message', (reply: HostReply) => {
+      const pending = this.#pending;
+      this.#pending = undefined;
+      pending?.resolve(reply);
+    });
+    this.child.on('exit', () => {
+      this.#exited = true;
+      const pending = this.#pending;
+      this.#pending = undefined;
+      pending?.reject(new Error('the SQLite host process ended'));
+    });
+    this.child.on('error', () => undefined);
+  }
+
+  get alive(): boolean {
+    return !this.#exited;
+  }
+
+  request(message: Record<string, unknown>): Promise<HostReply> {
+    return new Promise((resolvePromise, reject) => {
+      this.#pending = { resolve: resolvePromise, reject };
+      this.child.send({ ...message, id: ++this.#nextId });
+    });
+  }
+
+  kill(): void {
+    if (!this.#exited) this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * One SQLite file, served by up to `maxConnections` host processes (kept warm while idle). A
+ * read-only script opens the file read-only with `query_only`; timeout and cancel kill the host.
+ */
+class SqliteDatabase implements SqlDatabase {
+  readonly #slots: Semaphore;
+  readonly #idle: SqliteHost[] = [];
+  readonly #busy = new Set<SqliteHost>();
+  readonly #file: string;
+  #idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly target: ConnectionTarget,
+    private readonly limits: PoolLimits,
+  ) {
+    this.#slots = new Semaphore(limits.maxConnections);
+    const file = target.database ?? ':memory:';
+    this.#file = file === ':memory:' || isAbsolute(file) ? file : resolve(file);
+  }
+
+  /** Process ids of hosts running a query (for diagnostics and tests). */
+  get busyProcessIds(): number[] {
+    return [...this.#busy].map((host) => host.child.pid ?? -1);
+  }
+
+  async run(request: RunRequest): Promise<RunResult> {
+    if (this.#file === ':memory:') {
+      throw new SqlExecutionError(
+        'CONNECTION_INVALID_URI_ERROR',
+        'an in-memory SQLite database has no data to query',
+      );
+    }
+    const release = await this.#slots.acquire(this.target.connectTimeoutMs);
+    const host = this.#take();
+    this.#busy.add(host);
+    const guard = new RunGuard(request, () => host.kill(), 0);
+    try {
+      const reply = await host.request({
+        file: this.#file,
+        readOnly: request.readOnly,
+        statements: request.statements.map((statement) => ({ sql: statement.executedSql })),
+        maxRows: request.maxRows,
+        busyTimeoutMs: Math.min(request.timeoutMs, 5_000),
+      });
+      if (!reply.ok) {
+        throw new SqlExecutionError(
+          reply.code === 'SQLITE_CANTOPEN' ? 'CONNECTION_REFUSED_ERROR' : 'GENERIC_DB_ENGINE_ERROR',
+          reply.message.split('\n', 1)[0] ?? 'SQLite error',
+        );
+      }
+      return {
+        statements: reply.results.map((result, index) => ({
+          executedSql: request.statements[index]?.executedSql ?? '',
+          columns: result.columns,
+          rows: result.rows.map((row) => row.map<JsonCell>(jsonCell)),
+          affectedRows: result.affectedRows,
+          truncated: result.truncated,
+          durationMs: result.durationMs,
+        })),
+      };
+    } catch (error) {
+      if (guard.stopReason === 'timeout') {
+        throw new SqlExecutionError('SQLLAB_TIMEOUT_ERROR', 'the query exceeded its timeout');
+      }
+      if (guard.stopReason === 'cancel') {
+        throw new SqlExecutionError('QUERY_CANCELLED_ERROR', 'the query was cancelled');
+      }
+      throw error instanceof SqlExecutionError
+        ? error
+        : new SqlExecutionError('GENERIC_DB_ENGINE_ERROR', 'the SQLite host process failed');
+    } finally {
+      guard.dispose();
+      this.#busy.delete(host);
+      if (host.alive) this.#idle.push(host);
+      this.#scheduleIdleClose();
+      release();
+    }
+  }
+
+  #take(): SqliteHost {
+    for (let host = this.#idle.pop(); host; host = this.#idle.pop()) {
+      if (host.alive) return host;
+    }
+    return new SqliteHost();
+  }
+
+  #scheduleIdleClose(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      for (const host of this.#idle.splice(0)) host.kill();
+    }, this.limits.idleTimeoutMs);
+    this.#idleTimer.unref();
+  }
+
+  close(): Promise<void> {
+    clearTimeout(this.#idleTimer);
+    for (const host of [...this.#idle.splice(0), ...this.#busy]) host.kill();
+    return Promise.resolve();
+  }
+}
+
+export class SqliteEngine implements SqlEngine {
+  readonly backends = ['sqlite'];
+
+  dialectFor(): SqlDialect {
+    return 'sqlite';
+  }
+
+  open(target: ConnectionTarget, limits: PoolLimits): SqlDatabase {
+    return new SqliteDatabase(target, limits);
+  }
+}
