@@ -346,6 +346,18 @@ describe(loadSettings.name, () => {
       expect(settings.MCP_AUTH_ENABLED).toBe(false);
     });
 
+    it('warns about a near miss of a feature flag the service reads, not about the others', async () => {
+      const { settings, warnings } = await loadSettings(
+        { FEATURE_FLAGS: '{"DASHBORD_RBAC": true, "DASHBOARD_CROSS_FILTERS": true}' },
+        workDir,
+      );
+
+      expect(warnings).toEqual([
+        'FEATURE_FLAGS.DASHBORD_RBAC is not read here; did you mean DASHBOARD_RBAC?',
+      ]);
+      expect(settings.FEATURE_FLAGS.DASHBOARD_RBAC).toBeUndefined();
+    });
+
     it('suggests the key a misspelt dict key meant', async () => {
       await expect(loadSettings({ MCP_CACHE_CONFIG: '{"enable": true}' }, workDir)).rejects.toThrow(
         'MCP_CACHE_CONFIG.enable: unknown key; did you mean enabled?',
@@ -666,6 +678,30 @@ describe(loadSettings.name, () => {
       [
         { SQLALCHEMY_DATABASE_URI: 'sqlite://host/superset.db' },
         'SQLALCHEMY_DATABASE_URI: sqlite URIs take no host: use sqlite:///relative/path, sqlite:////absolute/path or sqlite:// (in memory)',
+      ],
+      [
+        { SQLALCHEMY_DATABASE_URI: 'postgresql://superset:hunter2@db/superset?sslmode=verify' },
+        "SQLALCHEMY_DATABASE_URI: unsupported sslmode 'verify'; supported: disable, allow, prefer, require, verify-ca, verify-full",
+      ],
+      [
+        { SQLALCHEMY_DATABASE_URI: 'postgresql://superset:hunter2@db:99999/superset' },
+        'SQLALCHEMY_DATABASE_URI: not a valid postgresql URI (percent-encode special characters of the user name and password)',
+      ],
+      [
+        { MCP_SERVICE_URL: 'https://ops:hunter2@mcp.example.com' },
+        'MCP_SERVICE_URL: must not contain a user name or password: it would be shown in links, metadata and logs',
+      ],
+      [
+        { SUPERSET_WEBSERVER_ADDRESS: 'https://admin:hunter2@superset.example.com' },
+        'SUPERSET_WEBSERVER_ADDRESS: must not contain a user name or password: it would be shown in links, metadata and logs',
+      ],
+      [
+        { MCP_JWKS_URI: 'https://client:hunter2@idp.example.com/jwks' },
+        'MCP_JWKS_URI: must not contain a user name or password: it would be shown in links, metadata and logs',
+      ],
+      [
+        { MCP_AUTHORIZATION_SERVERS: 'https://client:hunter2@idp.example.com' },
+        'MCP_AUTHORIZATION_SERVERS[0]: must not contain a user name or password: it would be shown in links, metadata and logs',
       ],
       [
         { SQLALCHEMY_DATABASE_URI: 'superset:hunter2@db/superset' },

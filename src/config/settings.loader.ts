@@ -11,6 +11,7 @@ import { InvalidSettingsError } from './invalid-settings.error.js';
 import { redactUri } from './redact.js';
 import type { Settings } from './settings.js';
 import {
+  FEATURE_FLAGS_READ,
   IGNORED_UPSTREAM_DICT_KEYS,
   SECRET_SETTINGS,
   SETTINGS_DEFAULTS,
@@ -71,6 +72,7 @@ export async function loadSettings(
   if (!result.success) {
     throw new InvalidSettingsError(result.error.issues.flatMap(describeIssue));
   }
+  warnings.push(...featureFlagNearMisses(result.data.FEATURE_FLAGS));
   const settings: Settings = {
     ...result.data,
     SUPERSET_MCP_DATA_DIR: path.resolve(cwd, result.data.SUPERSET_MCP_DATA_DIR),
@@ -210,6 +212,15 @@ function readEnvironment(
     values.SECRET_KEY = supersetSecretKey;
   }
   return values;
+}
+
+/** `FEATURE_FLAGS` holds all of Superset's flags; only a near miss of one read here is suspicious. */
+function featureFlagNearMisses(flags: Readonly<Record<string, boolean>>): string[] {
+  return Object.keys(flags).flatMap((flag) => {
+    if (FEATURE_FLAGS_READ.includes(flag)) return [];
+    const meant = closestName(flag, FEATURE_FLAGS_READ);
+    return meant === null ? [] : [`FEATURE_FLAGS.${flag} is not read here${didYouMean(meant)}`];
+  });
 }
 
 function didYouMean(meant: string | null): string {

@@ -31,6 +31,9 @@ export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
   'SQLALCHEMY_DATABASE_URI',
 ]);
 
+/** The entries of Superset's `FEATURE_FLAGS` the service reads; a near miss of one is warned about. */
+export const FEATURE_FLAGS_READ: readonly string[] = ['DASHBOARD_RBAC'];
+
 /** Keys of upstream's dicts that have no meaning here: dropped with a warning instead of failing. */
 export const IGNORED_UPSTREAM_DICT_KEYS: Readonly<Record<string, readonly string[]>> = {
   MCP_CACHE_CONFIG: ['CACHE_KEY_PREFIX', 'dangerously_share_cache_across_principals'],
@@ -62,8 +65,19 @@ function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol);
 }
 
+function hasCredentials(value: string): boolean {
+  return URL.canParse(value) && (new URL(value).username !== '' || new URL(value).password !== '');
+}
+
+/** An http(s) URL without credentials: these URLs are shown in links, metadata and logs. */
 const httpUrl = () =>
-  z.string(expected('an http(s) URL')).refine(isHttpUrl, expected('an http(s) URL'));
+  z
+    .string(expected('an http(s) URL'))
+    .refine(isHttpUrl, expected('an http(s) URL'))
+    .refine((value) => !isHttpUrl(value) || !hasCredentials(value), {
+      error:
+        'must not contain a user name or password: it would be shown in links, metadata and logs',
+    });
 
 const baseUrl = () => httpUrl().transform((url) => url.replace(/\/+$/, ''));
 
@@ -115,10 +129,20 @@ function metadataUriProblem(uri: string): string | null {
       ? null
       : 'sqlite URIs take no host: use sqlite:///relative/path, sqlite:////absolute/path or sqlite:// (in memory)';
   }
-  return METADATA_URI_SCHEMES.includes(scheme)
+  if (!METADATA_URI_SCHEMES.includes(scheme)) {
+    return `unsupported metadata database scheme '${scheme}'; supported: postgresql, sqlite`;
+  }
+  if (!URL.canParse(uri)) {
+    return 'not a valid postgresql URI (percent-encode special characters of the user name and password)';
+  }
+  const sslmode = new URL(uri).searchParams.get('sslmode');
+  return sslmode === null || POSTGRES_SSL_MODES.includes(sslmode)
     ? null
-    : `unsupported metadata database scheme '${scheme}'; supported: postgresql, sqlite`;
+    : `unsupported sslmode '${sslmode}'; supported: ${POSTGRES_SSL_MODES.join(', ')}`;
 }
+
+/** libpq's sslmode values, as the metadata database connection maps them. */
+const POSTGRES_SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 
 const metadataUri = () =>
   z.string(expected('a database URI')).superRefine((uri, context) => {
