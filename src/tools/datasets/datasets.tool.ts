@@ -35,7 +35,10 @@ const Identifier = identifierSchema('Dataset id or UUID.');
 
 const NameList = z.union([
   z.array(columnName).max(REQUEST_LIMITS.select_columns_max_items),
-  z.string().describe('Comma-separated names or a JSON array'),
+  z
+    .string()
+    .max(REQUEST_LIMITS.column_list_text_max_length)
+    .describe('Comma-separated names or a JSON array'),
 ]);
 
 const INFO_DEFAULT_FIELDS = [

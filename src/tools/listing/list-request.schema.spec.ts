@@ -78,6 +78,9 @@ describe(listRequestSchema.name, () => {
         expect.stringMatching(/^filters\.0\.value: must have at most 1000 items/),
       ]);
     }
+    expect(problems(ListCharts, { select_columns: 'id,'.repeat(5_000) })).toEqual([
+      expect.stringMatching(/^select_columns: must be at most 10000 characters/),
+    ]);
     const many = Array.from({ length: 21 }, () => ({ col: 'id', opr: 'eq', value: 1 }));
     expect(problems(ListCharts, { filters: many }).join()).toContain('filters');
   });

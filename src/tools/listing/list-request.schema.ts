@@ -185,7 +185,9 @@ function listFields(spec: ListSpec) {
         REQUEST_LIMITS.select_columns_max_items,
         `must have at most ${REQUEST_LIMITS.select_columns_max_items} columns`,
       ),
-    z.string().describe('Comma-separated names or a JSON array'),
+    boundedText(REQUEST_LIMITS.column_list_text_max_length).describe(
+      'Comma-separated names or a JSON array',
+    ),
   ]);
   const sortable = sortedNames(spec.sortColumns);
   return {

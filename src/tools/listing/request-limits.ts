@@ -23,6 +23,8 @@ export const REQUEST_LIMITS = {
   column_name_max_length: 100,
   /** Entries of `select_columns`. */
   select_columns_max_items: 100,
+  /** Characters of a column list given as text (CSV or JSON). */
+  column_list_text_max_length: 10_000,
 } as const;
 
 export const NO_NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
