@@ -14,8 +14,8 @@ export interface SqlModuleOptions {
   readonly maxConnectionsTotal: number;
   /** Idle connections are closed after this long (ms). */
   readonly idleTimeoutMs: number;
-  /** `SECRET_KEY` / `SUPERSET_SECRET_KEY`, to decrypt `dbs.password`. */
-  readonly secretKey: string;
+  /** `SECRET_KEY` / `SUPERSET_SECRET_KEY`, to decrypt `dbs.password`; `null` → Superset's default. */
+  readonly secretKey: string | null;
 }
 
 export const SQL_MODULE_OPTIONS = Symbol('SQL_MODULE_OPTIONS');
