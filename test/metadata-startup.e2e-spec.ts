@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -66,6 +69,21 @@ describe('a metadata database that cannot be used at start-up', () => {
       /^superset-mcp: SQLALCHEMY_DATABASE_URI does not point at a Superset metadata database \(missing tables: ab_permission, /,
     );
     expect(`${result.stdout}${result.stderr}`).not.toMatch(STACK_FRAME);
+  });
+
+  it('ends a SQLite file that is not a database with one line and the driver reason', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'smcp-e2e-text-'));
+    const file = join(folder, 'notes.db');
+    writeFileSync(file, 'not a database\n'.repeat(100));
+    try {
+      expectOneLine(
+        await runAgainst(`sqlite:///${file}`),
+        `superset-mcp: SQLALCHEMY_DATABASE_URI: cannot read the metadata database sqlite:///${file}: ` +
+          'SqliteError: file is not a database',
+      );
+    } finally {
+      rmSync(folder, { force: true, recursive: true });
+    }
   });
 
   it('reports an unreachable server from the indexes command too, instead of exiting silently', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, MoreThanOrEqual, type Repository } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 
+import { StartupError } from '../../config/startup.error.js';
 import type { MetadataSchemaVersion } from '../../demo/metadata-schema.js';
 import { AbUser } from '../../users/ab-user.entity.js';
 import { Slice } from '../charts/slice.entity.js';
@@ -313,6 +314,23 @@ describe(MetadataDatabaseModule.name, () => {
         `SQLALCHEMY_DATABASE_URI: there is no SQLite database at ${file}`,
       );
       expect(existsSync(file)).toBe(false);
+    });
+
+    it('names a file that is not a database, with one line and the driver reason', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'smcp-text-'));
+      const file = join(folder, 'notes.db');
+      writeFileSync(file, 'not a database\n'.repeat(100));
+      try {
+        const compiling = Test.createTestingModule({
+          imports: [MetadataDatabaseModule.forRoot(`sqlite:///${file}`)],
+        }).compile();
+        await expect(compiling).rejects.toBeInstanceOf(StartupError);
+        await expect(compiling).rejects.toThrow(
+          `SQLALCHEMY_DATABASE_URI: cannot read the metadata database sqlite:///${file}: SqliteError: file is not a database`,
+        );
+      } finally {
+        rmSync(folder, { force: true, recursive: true });
+      }
     });
 
     it('refuses a database without Superset tables, naming what is missing', async () => {

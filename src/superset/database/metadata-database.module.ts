@@ -4,11 +4,12 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 
+import { redactUri } from '../../config/redact.js';
 import { StartupError } from '../../config/startup.error.js';
 import type { Database } from 'better-sqlite3';
 
 import { METADATA_DIALECT } from './inject-metadata-dialect.decorator.js';
-import { openMetadataDatabase } from './metadata-database-connection.js';
+import { driverReason, openMetadataDatabase } from './metadata-database-connection.js';
 import {
   type MetadataConnection,
   type MetadataDialect,
@@ -65,7 +66,13 @@ export class MetadataDatabaseModule {
           provide: MetadataSchemaInspector,
           useFactory: async (dataSource: DataSource, dialect: MetadataDialect) => {
             const inspector = new MetadataSchemaInspector(dataSource, dialect);
-            await inspector.refresh();
+            await inspector.refresh().catch((error: unknown) => {
+              // A file that is not a database, or a role that may not read the catalog.
+              throw new StartupError(
+                `SQLALCHEMY_DATABASE_URI: cannot read the metadata database ${redactUri(uri)}: ${driverReason(error)}`,
+                { cause: error },
+              );
+            });
             inspector.assertSupersetSchema();
             return inspector;
           },
