@@ -181,3 +181,40 @@ describe(SqlModule.name, () => {
     }
   });
 });
+
+describe('SqlModule limits and shutdown', () => {
+  const metadata = useMetadataTestModule('sqlite', {
+    imports: [
+      SqlModule.forRoot({ secretKey: null, connectTimeoutMs: 300, maxConnectionsTotal: 1 }),
+    ],
+    prepare: async (db) => {
+      await db.execute(INSERT, [1, 'examples', `sqlite:///${examples}`, null, null, 0, 1]);
+      await db.execute(INSERT, [2, 'examples again', `sqlite:///${examples}`, null, null, 0, 1]);
+    },
+  });
+  const LONG =
+    'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+
+  it('caps connections across databases, and closes every pool on shutdown', async () => {
+    const loader = metadata.moduleRef.get(DatabaseConnectionLoader);
+    const pools = metadata.moduleRef.get(SqlConnectionPools);
+    const [one, two] = await Promise.all([loader.load(1), loader.load(2)]);
+    if (!one || !two) throw new Error('rows missing');
+    const statement = { originalSql: LONG, executedSql: LONG, returnsRows: true };
+    const long = pools.run(one, {
+      statements: [statement],
+      readOnly: true,
+      maxRows: 1,
+      timeoutMs: 60_000,
+    });
+    long.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(pools.connectionsInUse).toBe(1);
+    await expect(
+      pools.run(two, { statements: [statement], readOnly: true, maxRows: 1, timeoutMs: 1_000 }),
+    ).rejects.toMatchObject({ errorType: 'CONNECTION_LIMIT_ERROR' });
+    await metadata.moduleRef.close();
+    await expect(long).rejects.toMatchObject({ errorType: 'GENERIC_DB_ENGINE_ERROR' });
+    expect(pools.connectionsInUse).toBe(0);
+  });
+});

@@ -226,6 +226,17 @@ describe(MysqlEngine.name, () => {
     expect(await active()).toBe(0);
   });
 
+  it('never sends two statements in one text (multipleStatements off)', async () => {
+    await expect(
+      db.run({
+        statements: [raw('SELECT 1; SELECT 2')],
+        readOnly: true,
+        maxRows: 1,
+        timeoutMs: 5_000,
+      }),
+    ).rejects.toMatchObject({ errorType: 'GENERIC_DB_ENGINE_ERROR' });
+  });
+
   it('reports a database that is down clearly, within its connect timeout', async () => {
     const down = engine.open(
       connectionTarget(

@@ -252,6 +252,17 @@ describe(PostgresEngine.name, () => {
     }
   });
 
+  it('sends each statement on its own (extended protocol): two in one text are refused by the server', async () => {
+    await expect(
+      db.run({
+        statements: [{ originalSql: 'x', executedSql: 'SELECT 1; SELECT 2', returnsRows: true }],
+        readOnly: true,
+        maxRows: 10,
+        timeoutMs: 5_000,
+      }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('multiple commands') });
+  });
+
   it('keeps driver errors free of credentials', async () => {
     const error = await run('SELECT * FROM no_such_table').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ errorType: 'GENERIC_DB_ENGINE_ERROR' });
