@@ -114,6 +114,18 @@ describe(DuckDbEngine.name, () => {
     expect(statement?.truncated).toBe(true);
   });
 
+  it.each([
+    'VALUES (1), (2), (3)',
+    'SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3',
+    'SELECT id FROM million ORDER BY id OFFSET 10',
+    'WITH m AS (SELECT id FROM million LIMIT 100) SELECT id FROM m ORDER BY id',
+    "SELECT id FROM million ORDER BY id LIMIT 50 -- the user's own limit",
+  ])('limits %j to 2 rows on the server', async (sql) => {
+    const result = await run(sql, { limit: 2 });
+    expect(result.statements[0]?.rows).toHaveLength(2);
+    expect(result.statements[0]?.truncated).toBe(true);
+  });
+
   it('opens the file read-only unless the database allows DML, and never reads other files', async () => {
     await expect(
       db.run({

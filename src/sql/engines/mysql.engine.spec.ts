@@ -165,6 +165,17 @@ describe(MysqlEngine.name, () => {
     expect(statement?.truncated).toBe(true);
   });
 
+  it.each([
+    'SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3',
+    'SELECT id FROM million ORDER BY id LIMIT 5, 50',
+    'WITH m AS (SELECT id FROM million LIMIT 100) SELECT id FROM m ORDER BY id',
+    'SELECT id FROM million ORDER BY id # a comment',
+  ])('limits %j to 2 rows on the server', async (sql) => {
+    const result = await run(sql, { limit: 2 });
+    expect(result.statements[0]?.rows).toHaveLength(2);
+    expect(result.statements[0]?.truncated).toBe(true);
+  });
+
   it('runs read-only statements in a read-only transaction', async () => {
     await expect(
       db.run({

@@ -151,6 +151,19 @@ describe(PostgresEngine.name, () => {
     expect(top.Plan['Actual Rows']).toBe(1001);
   });
 
+  it.each([
+    'VALUES (1), (2), (3)',
+    'SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3',
+    'SELECT id FROM million ORDER BY id OFFSET 10',
+    'SELECT id FROM million ORDER BY id FETCH FIRST 5 ROWS ONLY',
+    'WITH m AS (SELECT id FROM million LIMIT 100) SELECT id FROM m ORDER BY id',
+    "SELECT id FROM million ORDER BY id LIMIT 50 -- the user's own limit",
+  ])('limits %j to 2 rows on the server', async (sql) => {
+    const result = await run(sql, { limit: 2 });
+    expect(result.statements[0]?.rows).toHaveLength(2);
+    expect(result.statements[0]?.truncated).toBe(true);
+  });
+
   it('runs read-only statements in a read-only transaction', async () => {
     const verdict = await checker.check({
       sql: "SELECT set_config('default_transaction_read_only', 'off', true), current_setting('transaction_read_only')",
