@@ -653,12 +653,13 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       }
       const every = await ok(model.tool, { select_columns: schema.all_column_names });
       expect(Object.keys(every[model.items][0] as object)).toEqual(schema.all_column_names);
-      const unknown = await failure(
+      await invalid(
         model.tool,
-        { select_columns: ['id', 'secret'] },
-        'InvalidColumn',
+        { request: { select_columns: ['id', 'secret'] } },
+        'request.select_columns: unknown column secret',
+        schema.all_column_names.join(', '),
       );
-      expect(unknown.error).toContain('secret');
+      await invalid(model.tool, { request: { columns: 'id,constructor' } }, 'request.columns');
       await invalid(
         model.tool,
         { request: { columns: ['id'], select_columns: ['id'] } },
@@ -763,10 +764,11 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       expect(full.position_json).toHaveProperty('ROOT_ID');
       expect(full.json_metadata).toBeTypeOf('object');
       expect(Object.keys(full.omitted_fields as object)).not.toContain('position_json');
-      await failure(
+      await invalid(
         'get_dashboard_info',
-        { identifier: 'sales-overview', select_columns: ['secret'] },
-        'InvalidColumn',
+        { request: { identifier: 'sales-overview', select_columns: ['secret'] } },
+        'request.select_columns: unknown name secret',
+        'position_json',
       );
     });
 
@@ -806,10 +808,11 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       for (const column of picked.columns) {
         expect(Object.keys(column as object)).toEqual(['column_name', 'verbose_name']);
       }
-      await failure(
+      await invalid(
         'get_dataset_info',
-        { identifier: dataset.id, select_columns: ['secret'] },
-        'InvalidColumn',
+        { request: { identifier: dataset.id, select_columns: ['secret'] } },
+        'request.select_columns: unknown name secret',
+        'table_name',
       );
       await failure('get_dataset_info', { identifier: 999_999 }, 'NotFound');
     });

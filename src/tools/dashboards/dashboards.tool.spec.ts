@@ -623,8 +623,8 @@ describe(DashboardsTools.name, () => {
         expect(sales.position_json.DASHBOARD_VERSION_KEY).toBe('v2');
         expect(Object.keys(sales.omitted_fields)).toEqual(['json_metadata']);
         const wrong = await info('admin', { identifier: 1, select_columns: ['filter_state'] });
-        expect(wrong).toMatchObject({ error_type: 'InvalidColumn' });
-        expect(wrong.error).toContain('filter_state');
+        expect(wrong.isError).toBe(true);
+        expect(wrong.text).toContain('request.select_columns: unknown name filter_state');
       });
 
       it('summarises only the charts the caller can see', async () => {

@@ -22,6 +22,7 @@ import {
   columnName,
   identifierSchema,
   REQUEST_LIMITS,
+  unknownNamesError,
 } from '../listing/request-limits.js';
 import { ToolError } from '../tool-error.js';
 import { ModelLister } from '../listing/model-lister.service.js';
@@ -213,11 +214,8 @@ export class DashboardsTools {
     const requested = request.select_columns ?? [];
     const known = new Set<string>([...INFO_FIELDS, ...Object.keys(EXTRA_INFO_FIELDS)]);
     const unknown = requested.filter((field) => !known.has(field));
-    if (unknown.length > 0) {
-      return toolFailure('InvalidColumn', `Unknown select_columns: ${unknown.join(', ')}.`, {
-        suggestions: [`Allowed columns: ${[...known].join(', ')}`],
-      });
-    }
+    if (unknown.length > 0)
+      throw unknownNamesError(call.tool, 'select_columns', unknown, [...known]);
     const found = await this.find(request, call);
     if (isToolFailure(found)) return found;
     const { access, dashboard, warnings } = found;

@@ -341,11 +341,10 @@ describe.each(['sqlite', 'postgres'] as const)(`${DatasetsTools.name} on %s`, (d
       expect(physical.datasets).toEqual([
         { is_virtual: false, sql: null, table_name: 'sales_orders' },
       ]);
-      const unknown = await list({ select_columns: ['table_name', 'password'] });
-      expect(unknown).toMatchObject({
-        error: 'Unknown select_columns: password.',
-        error_type: 'InvalidColumn',
-      });
+      await expect(list({ select_columns: ['table_name', 'password'] })).rejects.toThrow(
+        'Validation error in list_datasets: request.select_columns: unknown column password. ' +
+          'Allowed columns: ',
+      );
     });
 
     it('narrows to what the caller created, edited or owns', async () => {
@@ -514,13 +513,13 @@ describe.each(['sqlite', 'postgres'] as const)(`${DatasetsTools.name} on %s`, (d
     });
 
     it('rejects bad requests with messages naming the problem', async () => {
-      await expect(info({ identifier: 1, select_columns: ['password'] })).resolves.toMatchObject({
-        error_type: 'InvalidColumn',
-      });
-      await expect(info({ identifier: 1, column_fields: ['nullable'] })).resolves.toMatchObject({
-        error: 'Unknown column_fields: nullable.',
-        error_type: 'InvalidColumnField',
-      });
+      await expect(info({ identifier: 1, select_columns: ['password'] })).rejects.toThrow(
+        'Validation error in get_dataset_info: request.select_columns: unknown name password. ' +
+          'Allowed: id, table_name,',
+      );
+      await expect(info({ identifier: 1, column_fields: ['nullable'] })).rejects.toThrow(
+        'request.column_fields: unknown name nullable. Allowed: column_name,',
+      );
       const missing = await fixture.call('get_dataset_info', { request: {} }, 'admin');
       expect(missing).toMatchObject({ isError: true });
       expect(missing.text).toContain('identifier is required');

@@ -11,6 +11,7 @@ import {
   columnName,
   identifierSchema,
   REQUEST_LIMITS,
+  unknownNamesError,
 } from '../listing/request-limits.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import { isToolFailure, toolFailure } from '../tool-failure.js';
@@ -194,19 +195,19 @@ export class DatasetsTools {
     const fields = nameList(request.select_columns ?? request.columns) ?? INFO_DEFAULT_FIELDS;
     const unknownFields = fields.filter((field) => !INFO_FIELDS.includes(field));
     if (unknownFields.length > 0) {
-      return toolFailure('InvalidColumn', `Unknown select_columns: ${unknownFields.join(', ')}.`, {
-        suggestions: [`Allowed fields: ${INFO_FIELDS.join(', ')}`],
-      });
+      const field = request.select_columns === undefined ? 'columns' : 'select_columns';
+      throw unknownNamesError(call.tool, field, unknownFields, INFO_FIELDS);
     }
     const columnFields = nameList(request.column_fields) ?? DEFAULT_COLUMN_FIELDS;
     const unknownColumnFields = columnFields.filter(
       (field) => !(DATASET_COLUMN_FIELDS as readonly string[]).includes(field),
     );
     if (unknownColumnFields.length > 0) {
-      return toolFailure(
-        'InvalidColumnField',
-        `Unknown column_fields: ${unknownColumnFields.join(', ')}.`,
-        { suggestions: [`Allowed column fields: ${DATASET_COLUMN_FIELDS.join(', ')}`] },
+      throw unknownNamesError(
+        call.tool,
+        'column_fields',
+        unknownColumnFields,
+        DATASET_COLUMN_FIELDS,
       );
     }
     const access = await this.security.accessFor(call.caller.user);

@@ -104,6 +104,11 @@ describe(listRequestSchema.name, () => {
         "filters.0.opr: operator 'gt' is not supported on 'dashboards'. Its operators: eq, ne, in, nin",
       ],
     );
+    expect(problems(ListCharts, { select_columns: ['id', 'constructor'] })).toEqual([
+      expect.stringMatching(
+        /^select_columns: unknown column constructor\. Allowed columns: cache_timeout, /,
+      ),
+    ]);
     for (const order of ['nope', 'constructor', '__proto__']) {
       expect(problems(ListCharts, { order_column: order })).toEqual([
         expect.stringMatching(

@@ -275,6 +275,14 @@ export function listRequestSchema<T extends z.ZodRawShape>(spec: ListSpec, extra
         'select_columns',
       );
     }
+    const unknownColumns = selectColumns.filter((name) => !Object.hasOwn(spec.columns, name));
+    if (unknownColumns.length > 0) {
+      return fail(
+        `unknown ${unknownColumns.length === 1 ? 'column' : 'columns'} ` +
+          `${unknownColumns.join(', ')}. Allowed columns: ${sortedNames(spec.columns).join(', ')}`,
+        fields.columns === undefined ? 'select_columns' : 'columns',
+      );
+    }
     if (fields.order_column !== undefined && sortSql(spec, fields.order_column) === undefined) {
       return fail(
         `cannot sort ${spec.itemsKey} by '${fields.order_column}'. Sortable columns: ` +

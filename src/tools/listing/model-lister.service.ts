@@ -61,12 +61,14 @@ export class ModelLister {
     const unknownColumns = columnsRequested.filter(
       (column) => !Object.hasOwn(spec.columns, column),
     );
-    if (unknownColumns.length > 0) {
-      return toolFailure('InvalidColumn', `Unknown select_columns: ${unknownColumns.join(', ')}.`, {
-        suggestions: [`Allowed columns: ${sortedNames(spec.columns).join(', ')}`],
-      });
-    }
     // The request schema refuses these already; a request built elsewhere gets the same answer.
+    if (unknownColumns.length > 0) {
+      throw new ToolError(
+        'validation_error',
+        `Unknown select_columns: ${unknownColumns.join(', ')}. Allowed columns: ` +
+          `${sortedNames(spec.columns).join(', ')}.`,
+      );
+    }
     const orderColumn = request.order_column ?? spec.defaultOrder.column;
     const orderSql = sortSql(spec, orderColumn);
     if (orderSql === undefined) {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ToolError } from '../tool-error.js';
+
 /**
  * Bounds on what a request may carry, so that every value reaches the metadata database as one it
  * can take (on SQLite and Postgres alike) or is refused up front as a validation error naming the
@@ -91,6 +93,23 @@ export function identifierSchema(description: string) {
       `${description} Numeric ids are 1 to ${REQUEST_LIMITS.integer_max}; text at most ` +
         `${REQUEST_LIMITS.identifier_max_length} characters, without NUL characters.`,
     );
+}
+
+/**
+ * A request field naming things the tool does not know, as the same validation error the request
+ * schema gives: thrown by handlers whose allowed names are not in the schema.
+ */
+export function unknownNamesError(
+  tool: string,
+  field: string,
+  unknown: readonly string[],
+  allowed: readonly string[],
+): ToolError {
+  return new ToolError(
+    'validation_error',
+    `Validation error in ${tool}: request.${field}: unknown ${unknown.length === 1 ? 'name' : 'names'} ` +
+      `${unknown.join(', ')}. Allowed: ${allowed.join(', ')}.`,
+  );
 }
 
 const COMPATIBILITY_NOTE =
