@@ -32,7 +32,6 @@ const SEED = fuzzSeed();
 const MALFORMED_BODIES = 1_500;
 const CONCURRENCY = 4;
 const MAX_CLASSES_SHOWN = 80;
-const PROFILE: Record<string, { count: number; ms: number }> = {};
 
 describe.each(DEMO_FIXTURES)('fuzzing POST /mcp against %s', (_name, createFixture) => {
   let fixture: DemoFixture;
@@ -60,24 +59,9 @@ describe.each(DEMO_FIXTURES)('fuzzing POST /mcp against %s', (_name, createFixtu
     const failures = new FailureClasses();
     await forEachConcurrently(requests, CONCURRENCY, async (request) => {
       if (service.child.exitCode !== null) return;
-      const started = performance.now();
       const answer = await postRaw(service.url, request, agent);
-      const family = `${request.tool ?? ''} ${request.label.replace(/[:(].*$/, '')}`;
-      const entry = (PROFILE[family] ??= { count: 0, ms: 0 });
-      entry.count++;
-      entry.ms += performance.now() - started;
       failures.record(request, problemsWith(request, answer));
     });
-    if (process.env.SMCP_FUZZ_PROFILE) {
-      console.log(
-        Object.entries(PROFILE)
-          .sort((a, b) => b[1].ms - a[1].ms)
-          .slice(0, 40)
-          .map(([k, v]) => `${k}: ${v.count} ${Math.round(v.ms)}ms`)
-          .join('\n'),
-      );
-      for (const key of Object.keys(PROFILE)) delete PROFILE[key];
-    }
     return failures;
   }
 

@@ -8,6 +8,8 @@
 export interface FuzzRequest {
   /** Family and variant, e.g. `deep nesting (arrays, depth 10000)` or `request.page: int 2^31`. */
   readonly label: string;
+  /** What failures are grouped by: the label without the tool and the filter column. */
+  readonly group?: string;
   /** The tool the arguments were made for, when the request is a tools/call. */
   readonly tool?: string;
   readonly body: Buffer;
@@ -624,14 +626,20 @@ function hostileValues(random: Random, schema: JsonSchema): Hostile[] {
 }
 
 /** A case: the label names the property path and the value family. */
-function toolCall(tool: string, args: unknown, label: string, id: number): FuzzRequest {
+function toolCall(
+  tool: string,
+  args: unknown,
+  label: string,
+  id: number,
+  group: string = label,
+): FuzzRequest {
   const body = toJsonText({
     id,
     jsonrpc: '2.0',
     method: 'tools/call',
     params: { arguments: args, name: tool },
   });
-  return { body: Buffer.from(body, 'utf8'), contentType: JSON_TYPE, label, tool };
+  return { body: Buffer.from(body, 'utf8'), contentType: JSON_TYPE, group, label, tool };
 }
 
 /**
@@ -664,9 +672,10 @@ export function* badArguments(
     }
     const columns = filterColumns[tool.name];
     if (columns) {
-      for (const [label, filters] of hostileFilters(random, columns)) {
+      for (const [label, filters, group] of hostileFilters(random, columns)) {
         const args = withValueAt(base, ['request', 'filters'], filters);
-        yield toolCall(tool.name, args, `request.filters: ${label}`, id++);
+        const request = `request.filters: ${label}`;
+        yield toolCall(tool.name, args, request, id++, `request.filters: ${group}`);
       }
     }
   }
@@ -819,19 +828,22 @@ const ANY_FILTER_VALUE: readonly HostileMaker[] = [
 function* hostileFilters(
   random: Random,
   columns: Readonly<Record<string, FilterColumn>>,
-): Generator<[string, unknown]> {
+): Generator<[label: string, filters: unknown, group: string]> {
   const typesSeen = new Set<string>();
   for (const [col, column] of Object.entries(columns)) {
     // The huge in/nin lists cost the most: once per column type is enough.
     const firstOfType = !typesSeen.has(column.type);
     typesSeen.add(column.type);
     for (const [opr, label, make] of worstFilters(column.type, firstOfType)) {
-      if (column.operators.includes(opr))
-        yield [`${col} ${opr} ${label}`, [{ col, opr, value: make() }]];
+      if (!column.operators.includes(opr)) continue;
+      const group = `${column.type} column, ${opr} ${label}`;
+      yield [`${col} ${opr} ${label}`, [{ col, opr, value: make() }], group];
     }
     for (const opr of random.sample(column.operators, 4)) {
       const hostile = random.pick(ANY_FILTER_VALUE);
-      yield [`${col} ${opr} ${hostile.label}`, [{ col, opr, value: hostile.make() }]];
+      const text = ['like', 'ilike', 'sw', 'ew', 'ct'].includes(opr) ? `${opr} ` : '';
+      const group = `${column.type} column, ${text}${hostile.label}`;
+      yield [`${col} ${opr} ${hostile.label}`, [{ col, opr, value: hostile.make() }], group];
     }
   }
   const [firstColumn] = Object.keys(columns);
@@ -861,5 +873,5 @@ function* hostileFilters(
     ['deeply nested JSON text', `${'['.repeat(20_000)}${']'.repeat(20_000)}`],
     ['JSON text of 100000 chars', JSON.stringify(random.text(100_000))],
   ];
-  yield* malformed;
+  for (const [label, filters] of malformed) yield [label, filters, label];
 }

@@ -77,9 +77,10 @@ const BUSY_MESSAGE = /busy|temporarily unavailable|try again/i;
 
 /** Leaks that must never appear anywhere in an answer. */
 const LEAKS_ANYWHERE: readonly [string, RegExp][] = [
-  ['stack frame', /^\s*at .+:\d+:\d+\)?$/m],
-  ['stack frame', /\bat (?:async )?[\w$.<>]+ \((?:node:|file:|\/)[^)]*\)/],
-  ['source path', /[\w-]+\.(?:ts|js|mjs|cjs):\d+/],
+  ['stack frame', /^[ \t]*at [^\n]{1,500}:\d+:\d+\)?$/m],
+  ['stack frame', /\bat (?:async )?[\w$.<>]{1,200} \((?:node:|file:|\/)[^)\n]{0,500}\)/],
+  // Anchored at the start of a name, so a long echoed word cannot make the match quadratic.
+  ['source path', /(?<![\w-])[\w-]{1,200}\.(?:ts|js|mjs|cjs):\d+/],
   ['source path', /\/work\//],
   ['source path', /node_modules/],
   [
@@ -172,18 +173,30 @@ function short(text: string): string {
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
-/** Distinct failure classes (tool, argument, what came back), each with a count and one example. */
+/**
+ * Distinct failure classes: the request group (argument and value family, or body family) and what
+ * came back, with the tools it happened in, a count and one example request.
+ */
 export class FailureClasses {
-  private readonly classes = new Map<string, { count: number; example: string }>();
+  private readonly classes = new Map<
+    string,
+    { count: number; tools: Set<string>; example: FuzzRequest }
+  >();
   private requests = 0;
 
   record(fuzz: FuzzRequest, problems: readonly string[]): void {
     this.requests++;
     for (const problem of problems) {
-      const key = `${fuzz.tool ?? 'body'} | ${fuzz.label} | ${problem}`;
+      const tool = fuzz.tool ?? '';
+      const what = tool ? problem.replaceAll(tool, '<tool>') : problem;
+      const key = `${fuzz.group ?? fuzz.label} → ${what}`;
       const known = this.classes.get(key);
-      if (known) known.count++;
-      else this.classes.set(key, { count: 1, example: example(fuzz) });
+      if (known) {
+        known.count++;
+        if (tool) known.tools.add(tool);
+      } else {
+        this.classes.set(key, { count: 1, example: fuzz, tools: new Set(tool ? [tool] : []) });
+      }
     }
   }
 
@@ -191,17 +204,18 @@ export class FailureClasses {
     return this.requests;
   }
 
-  /** One line per class: `tool | argument and value | what came back (×count) e.g. <request>`. */
+  /** One line per class: `group → what came back [tools] ×count, e.g. <tool> <label>: <body>`. */
   lines(): string[] {
-    return [...this.classes.entries()].map(
-      ([key, { count, example: request }]) => `${key} (×${count}) e.g. ${request}`,
-    );
+    return [...this.classes.entries()].map(([key, { count, example, tools }]) => {
+      const where = tools.size > 0 ? ` [${[...tools].join(', ')}]` : '';
+      return `${key}${where} ×${count}, e.g. ${example.tool ?? ''} ${excerpt(example)}`;
+    });
   }
 }
 
-function example(fuzz: FuzzRequest): string {
-  const text = JSON.stringify(fuzz.body.toString('utf8').slice(0, 600));
-  return text.length > 240 ? `${text.slice(0, 200)}…(${fuzz.body.length} bytes)` : text;
+function excerpt(fuzz: FuzzRequest): string {
+  const text = JSON.stringify(fuzz.body.toString('utf8').slice(0, 300));
+  return text.length > 200 ? `${text.slice(0, 180)}…(${fuzz.body.length} bytes)` : text;
 }
 
 /** Runs `handle` over every item with at most `concurrency` in flight, in the iterator's order. */
