@@ -30,6 +30,7 @@ export interface OpenDatabase {
 export class SqlConnectionPools implements OnApplicationShutdown {
   readonly #logger = new Logger(SqlConnectionPools.name);
   readonly #pools = new Map<number, OpenDatabase>();
+  readonly #running = new Set<AbortController>();
   readonly #global: Semaphore;
   readonly #cipher: SecretCipher;
 
@@ -86,11 +87,22 @@ export class SqlConnectionPools implements OnApplicationShutdown {
   /** Runs on the row's pool once a global connection slot is free (within the connect timeout). */
   async run(row: DatabaseRow, request: RunRequest): Promise<RunResult> {
     const { database, target } = this.open(row);
-    const release = await this.#global.acquire(target.connectTimeoutMs, 'database connection');
+    // Shutdown cancels every running statement on its server before the pools close.
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    if (request.signal?.aborted) controller.abort();
+    request.signal?.addEventListener('abort', forward, { once: true });
+    this.#running.add(controller);
     try {
-      return await database.run(request);
+      const release = await this.#global.acquire(target.connectTimeoutMs, 'database connection');
+      try {
+        return await database.run({ ...request, signal: controller.signal });
+      } finally {
+        release();
+      }
     } finally {
-      release();
+      this.#running.delete(controller);
+      request.signal?.removeEventListener('abort', forward);
     }
   }
 
@@ -102,6 +114,7 @@ export class SqlConnectionPools implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const controller of this.#running) controller.abort();
     const all = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(all.map((open) => open.database.close().catch(() => undefined)));

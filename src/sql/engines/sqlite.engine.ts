@@ -86,6 +86,7 @@ class SqliteDatabase implements SqlDatabase {
   readonly #busy = new Set<SqliteHost>();
   readonly #file: string;
   #idleTimer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(
     private readonly target: ConnectionTarget,
@@ -149,7 +150,8 @@ class SqliteDatabase implements SqlDatabase {
     } finally {
       guard.dispose();
       this.#busy.delete(host);
-      if (host.alive) this.#idle.push(host);
+      if (this.#closed) host.kill();
+      else if (host.alive) this.#idle.push(host);
       this.#scheduleIdleClose();
       release();
     }
@@ -170,9 +172,11 @@ class SqliteDatabase implements SqlDatabase {
     this.#idleTimer.unref();
   }
 
+  /** Idle hosts end now; a running query finishes (or is cancelled) and its host ends then. */
   close(): Promise<void> {
+    this.#closed = true;
     clearTimeout(this.#idleTimer);
-    for (const host of [...this.#idle.splice(0), ...this.#busy]) host.kill();
+    for (const host of this.#idle.splice(0)) host.kill();
     return Promise.resolve();
   }
 }
