@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
+import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporter.js';
 import { ConformanceModule } from './conformance/conformance.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetadataDatabaseModule } from './superset/database/metadata-database.module.js';
@@ -20,6 +21,8 @@ export class AppModule {
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
       ],
       module: AppModule,
+      // A start-up report of the whole service, not of every module that reads settings.
+      providers: [UnhonouredSettingsReporter],
     };
   }
 }

@@ -2,7 +2,6 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 
 import { SETTINGS } from './inject-settings.decorator.js';
 import type { Settings } from './settings.js';
-import { UnhonouredSettingsReporter } from './unhonoured-settings.reporter.js';
 
 /** Makes one already-validated `Settings` object injectable everywhere. */
 @Global()
@@ -12,7 +11,7 @@ export class SettingsModule {
     return {
       exports: [SETTINGS],
       module: SettingsModule,
-      providers: [{ provide: SETTINGS, useValue: settings }, UnhonouredSettingsReporter],
+      providers: [{ provide: SETTINGS, useValue: settings }],
     };
   }
 }

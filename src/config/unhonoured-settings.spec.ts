@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { loadSettings } from './settings.loader.js';
 import { SettingsModule } from './settings.module.js';
+import { UnhonouredSettingsReporter } from './unhonoured-settings.reporter.js';
 import type { Settings } from './settings.js';
 import { unhonouredSettingWarnings } from './unhonoured-settings.js';
 
@@ -75,13 +76,14 @@ describe('unhonouredSettingWarnings', () => {
   });
 });
 
-describe('SettingsModule', () => {
+describe('UnhonouredSettingsReporter', () => {
   it('warns at start-up about each unhonoured setting the configuration asks for', async () => {
     const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
       const settings = await settingsFrom({ MCP_CACHE_CONFIG: '{"enabled": true}' });
       const app = await Test.createTestingModule({
         imports: [SettingsModule.forRoot(settings)],
+        providers: [UnhonouredSettingsReporter],
       }).compile();
       await app.init();
       await app.close();
