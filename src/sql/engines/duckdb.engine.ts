@@ -73,6 +73,9 @@ function mapError(error: unknown, stopped: 'cancel' | 'timeout' | null): SqlExec
 class DuckDbDatabase implements SqlDatabase {
   #instance: Promise<DuckDBInstance> | undefined;
   readonly #slots: Semaphore;
+  readonly #drained: (() => void)[] = [];
+  #active = 0;
+  #closed = false;
 
   constructor(
     private readonly target: ConnectionTarget,
@@ -108,7 +111,11 @@ class DuckDbDatabase implements SqlDatabase {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
+    if (this.#closed) {
+      throw new SqlExecutionError('GENERIC_DB_ENGINE_ERROR', 'the database connection was closed');
+    }
     const release = await this.#slots.acquire(this.target.connectTimeoutMs);
+    this.#active++;
     let connection: DuckDBConnection | undefined;
     let guard: RunGuard | undefined;
     try {
@@ -160,10 +167,16 @@ class DuckDbDatabase implements SqlDatabase {
       guard?.dispose();
       connection?.closeSync();
       release();
+      if (--this.#active === 0) for (const resolve of this.#drained.splice(0)) resolve();
     }
   }
 
+  /** Waits for running statements (shutdown interrupts them first), then closes the file. */
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#active > 0) {
+      await new Promise<void>((resolve) => this.#drained.push(resolve));
+    }
     const instance = await this.#instance?.catch(() => undefined);
     this.#instance = undefined;
     instance?.closeSync();
