@@ -52,6 +52,11 @@ export interface DashboardCounts {
   readonly withoutCharts: number;
 }
 
+interface SubquerySql {
+  readonly sql: string;
+  readonly parameters: Record<string, unknown>;
+}
+
 export interface TagStats {
   readonly total: number;
   readonly top: readonly string[];
@@ -85,16 +90,13 @@ export class InstanceStatsRepository {
       modified: 'CASE WHEN t.changed_on >= :since7 THEN 1 ELSE 0 END',
       total: '1',
     };
-    // Each dashboard's links to charts the caller may see, grouped once and joined.
-    const visibleCharts = this.subquery(this.idsOf('slices', chartFilter));
-    const links = (query: SelectQueryBuilder<object>) =>
-      query.leftJoin(
-        `(SELECT ds.dashboard_id AS dashboard_id, COUNT(*) AS n FROM dashboard_slices ds ` +
-          `WHERE ds.slice_id IN (${visibleCharts.sql}) GROUP BY ds.dashboard_id)`,
-        'l',
-        'l.dashboard_id = t.id',
-      );
-    const [dashboards, charts, datasets] = await Promise.all([
+    // "Has a chart" and links count charts the caller may see, both from one pass over the links.
+    // A filter that keeps every row (Admin) adds no subquery. Subqueries stay in WHERE, where they
+    // become (semi-)joins: inside a CASE, PostgreSQL hashes one only while it fits in work_mem,
+    // else it rescans it for every row.
+    const chartIds = this.restricted('slices', chartFilter);
+    const dashboardIds = this.restricted('dashboards', dashboardFilter);
+    const [dashboards, charts, datasets, linked] = await Promise.all([
       this.tally(
         'dashboards',
         dashboardFilter,
@@ -102,23 +104,24 @@ export class InstanceStatsRepository {
           ...recent,
           certified:
             "CASE WHEN t.certified_by IS NOT NULL AND t.certified_by <> '' THEN 1 ELSE 0 END",
-          links: 'COALESCE(l.n, 0)',
           published: 'CASE WHEN t.published = :yes THEN 1 ELSE 0 END',
-          withCharts: 'CASE WHEN l.n > 0 THEN 1 ELSE 0 END',
         },
-        { ...parameters, ...visibleCharts.parameters },
-        links,
+        parameters,
       ),
       this.tally('slices', chartFilter, recent, parameters),
       this.tally('tables', datasetFilter, recent, parameters),
+      chartFilter && dashboardFilter
+        ? this.links(dashboardIds, chartIds)
+        : { dashboards: 0, links: 0 },
     ]);
+    const withCharts = linked.dashboards;
     return {
       dashboards: {
         certified: dashboards.certified,
         published: dashboards.published,
         unpublished: dashboards.total - dashboards.published,
-        withCharts: dashboards.withCharts,
-        withoutCharts: dashboards.total - dashboards.withCharts,
+        withCharts,
+        withoutCharts: dashboards.total - withCharts,
       },
       recent: {
         chartsCreated30d: charts.created,
@@ -130,7 +133,7 @@ export class InstanceStatsRepository {
       },
       totals: {
         charts: charts.total,
-        dashboardChartLinks: dashboards.links,
+        dashboardChartLinks: linked.links,
         dashboards: dashboards.total,
         datasets: datasets.total,
       },
@@ -226,9 +229,16 @@ export class InstanceStatsRepository {
     let parameters: Record<string, unknown> = {};
     for (const [objectType, table, filter] of kinds) {
       if (!filter) continue;
-      const ids = this.subquery(this.idsOf(table, filter));
-      arms.push(`(t.object_type = '${objectType}' AND t.object_id IN (${ids.sql}))`);
-      parameters = { ...parameters, ...ids.parameters };
+      // A probe of the tagged object by its key, under the filter; none when it keeps every row.
+      const object = this.dataSource.createQueryBuilder().select('1').from(table, 'v');
+      filter(object, 'v');
+      if (object.expressionMap.wheres.length === 0) {
+        arms.push(`t.object_type = '${objectType}'`);
+        continue;
+      }
+      object.andWhere('v.id = t.object_id');
+      arms.push(`(t.object_type = '${objectType}' AND EXISTS (${object.getQuery()}))`);
+      parameters = { ...parameters, ...object.getParameters() };
     }
     return arms.length > 0 ? { parameters, sql: `(${arms.join(' OR ')})` } : null;
   }
@@ -261,6 +271,33 @@ export class InstanceStatsRepository {
     return query.addOrderBy('uses', 'DESC').addOrderBy('g.name', 'ASC').limit(limit).getRawMany();
   }
 
+  /**
+   * Links between a dashboard and a chart, each among the ids given (null: every row), and the
+   * dashboards with at least one of them: one pass over `dashboard_slices`.
+   */
+  private async links(
+    dashboardIds: SubquerySql | null,
+    chartIds: SubquerySql | null,
+  ): Promise<{ dashboards: number; links: number }> {
+    const query = this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(DISTINCT ds.dashboard_id)', 'dashboards')
+      .addSelect('COUNT(*)', 'links')
+      .from('dashboard_slices', 'ds');
+    if (dashboardIds) {
+      query.andWhere(`ds.dashboard_id IN (${dashboardIds.sql})`, dashboardIds.parameters);
+    }
+    if (chartIds) query.andWhere(`ds.slice_id IN (${chartIds.sql})`, chartIds.parameters);
+    const row = await query.getRawOne<{ dashboards: string | number; links: string | number }>();
+    return { dashboards: Number(row?.dashboards ?? 0), links: Number(row?.links ?? 0) };
+  }
+
+  /** The ids `filter` keeps of `table`, or null when it keeps every row (no condition to test). */
+  private restricted(table: string, filter: RowFilter | undefined): SubquerySql | null {
+    const query = this.idsOf(table, filter);
+    return query.expressionMap.wheres.length > 0 ? this.subquery(query) : null;
+  }
+
   /** `SELECT v.id FROM table v` under `filter` (no rows without one). */
   private idsOf(table: string, filter: RowFilter | undefined): SelectQueryBuilder<object> {
     const query = this.dataSource.createQueryBuilder().select('v.id').from(table, 'v');
@@ -269,29 +306,24 @@ export class InstanceStatsRepository {
     return query;
   }
 
-  private subquery(query: SelectQueryBuilder<object>): {
-    sql: string;
-    parameters: Record<string, unknown>;
-  } {
+  private subquery(query: SelectQueryBuilder<object>): SubquerySql {
     return { parameters: query.getParameters(), sql: query.getQuery() };
   }
 
   /**
-   * Each sum over the rows of `table` under `filter`, in one scan (`join` may add a joined
-   * relation); all zero without a filter (a kind the caller may not read).
+   * Each sum over the rows of `table` under `filter`, in one scan; all zero without a filter (a
+   * kind the caller may not read).
    */
   private async tally<K extends string>(
     table: string,
     filter: RowFilter | undefined,
     sums: Readonly<Record<K, string>>,
     parameters: Record<string, unknown>,
-    join?: (query: SelectQueryBuilder<object>) => SelectQueryBuilder<object>,
   ): Promise<Record<K, number>> {
     const names = Object.keys(sums) as K[];
     const zeros = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
     if (!filter) return zeros;
-    let query = this.dataSource.createQueryBuilder().from(table, 't').setParameters(parameters);
-    if (join) query = join(query);
+    const query = this.dataSource.createQueryBuilder().from(table, 't').setParameters(parameters);
     for (const [index, name] of names.entries()) {
       const sum = `SUM(${sums[name]})`;
       if (index === 0) query.select(sum, name);
