@@ -3,6 +3,7 @@ import {
   CanActivate,
   ExecutionContext,
   Injectable,
+  Logger,
   NestInterceptor,
   UseGuards,
   UseInterceptors,
@@ -10,7 +11,7 @@ import {
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { map, type Observable } from 'rxjs';
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, vi } from 'vitest';
 import { z } from 'zod';
 
 import { SettingsModule } from '../config/settings.module.js';
@@ -227,5 +228,40 @@ describe(ToolExecutor.name, () => {
         'Please contact support if this persists.',
     );
     expect(text).not.toContain('hunter2');
+  });
+});
+
+describe(`${ToolRegistry.name} with MCP_DISABLED_TOOLS`, () => {
+  it('leaves disabled tools out and warns about a name that is no tool, naming the one it meant', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          DiscoveryModule,
+          SettingsModule.forRoot({
+            ...settings,
+            MCP_DISABLED_TOOLS: ['explode', 'echo_numbr', 'nothing_like_it'],
+          }),
+        ],
+        providers: [
+          DenyBobGuard,
+          SampleTools,
+          ToolRegistry,
+          WrapInterceptor,
+          { provide: SecurityService, useValue: permissive },
+        ],
+      }).compile();
+      await moduleRef.init();
+      const registry = moduleRef.get(ToolRegistry);
+      expect(registry.get('explode')).toBeUndefined();
+      expect(registry.get('echo_number')).toBeDefined();
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
+        "MCP_DISABLED_TOOLS names no tool 'echo_numbr' (ignored); did you mean echo_number?",
+        "MCP_DISABLED_TOOLS names no tool 'nothing_like_it' (ignored)",
+      ]);
+      await moduleRef.close();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator.js';
 import { z } from 'zod';
 
+import { closestName } from '../config/closest-name.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
 import {
@@ -46,13 +47,16 @@ export class ToolRegistry implements OnModuleInit {
 
   onModuleInit(): void {
     const disabled = new Set(this.settings.MCP_DISABLED_TOOLS);
+    const declared = new Set<string>();
     for (const { instance, method, methodName } of providerMethods(this.discovery, this.scanner)) {
       const options = this.reflector.get<ToolOptions | undefined>(TOOL_METADATA, method);
+      if (options) declared.add(options.name);
       if (!options || disabled.has(options.name)) continue;
       const permission =
         this.reflector.get<RequiredPermission | undefined>(PERMISSION_METADATA, method) ?? null;
       this.register(instance, methodName, method, options, permission);
     }
+    this.warnAboutUnknownDisabledTools(disabled, declared);
     this.logger.log(`${this.tools.size} tools registered`);
   }
 
@@ -62,6 +66,20 @@ export class ToolRegistry implements OnModuleInit {
 
   get(name: string): RegisteredTool | undefined {
     return this.tools.get(name);
+  }
+
+  /** A misspelt name in MCP_DISABLED_TOOLS would leave the tool it meant enabled, silently. */
+  private warnAboutUnknownDisabledTools(
+    disabled: ReadonlySet<string>,
+    declared: ReadonlySet<string>,
+  ): void {
+    for (const name of disabled) {
+      if (declared.has(name)) continue;
+      const meant = closestName(name, declared);
+      this.logger.warn(
+        `MCP_DISABLED_TOOLS names no tool '${name}' (ignored)${meant ? `; did you mean ${meant}?` : ''}`,
+      );
+    }
   }
 
   private register(
