@@ -29,8 +29,9 @@ const SECTIONS: readonly GuidanceSection[] = [
     lines: [
       '- Tools that take a `request` object expect every argument inside it: ' +
         '{"request": {"search": "revenue", "page": 1}}. List tools may be called with no arguments.',
-      '- Unknown fields are rejected with a message naming them. Expected failures come back as ' +
-        '{error, error_type, suggestions}: read the suggestions, correct the request and retry.',
+      '- Unknown fields, bad filter columns, operators or values are rejected with a validation ' +
+        'error that names the field and what is allowed. Not-found and page-out-of-range come ' +
+        'back as {error, error_type, suggestions}. Read the message, correct the request and retry.',
       guide`- Call ${'get_instance_info'} first: it tells you what this instance holds, who you are, your roles and which data you can reach.`,
       guide`- ${'health_check'} only tells whether the service is up; you rarely need it.`,
     ],
