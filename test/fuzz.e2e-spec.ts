@@ -29,7 +29,7 @@ import { startServiceProcess, type ServiceProcess } from './support/service-proc
  * `SMCP_FUZZ_SEED=<seed> npx vitest run --project e2e test/fuzz.e2e-spec.ts`.
  */
 const SEED = fuzzSeed();
-const MALFORMED_BODIES = 1_500;
+const MALFORMED_BODIES = 1_000;
 const CONCURRENCY = 4;
 const MAX_CLASSES_SHOWN = 80;
 

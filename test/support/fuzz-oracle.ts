@@ -12,6 +12,7 @@ export function postRaw(url: string, fuzz: FuzzRequest, agent: Agent): Promise<F
   const target = new URL(url);
   const headers: Record<string, string | number> = { 'Content-Length': fuzz.body.length };
   if (fuzz.contentType !== undefined) headers['Content-Type'] = fuzz.contentType;
+  if (fuzz.accept !== undefined) headers.Accept = fuzz.accept;
   return new Promise((resolve) => {
     let answered = false;
     const request = httpRequest(
@@ -146,11 +147,10 @@ export function problemsWith(fuzz: FuzzRequest, answer: FuzzAnswer): string[] {
     }
   }
 
-  const sent = fuzz.body.toString('utf8');
   const leak = (kind: string, pattern: RegExp, text: string) => {
     const match = pattern.exec(text);
     // Echoing the caller's own input back is not a leak.
-    if (match && !sent.includes(match[0])) problems.push(`leaks ${kind}: ${short(match[0])}`);
+    if (match && !fuzz.body.includes(match[0])) problems.push(`leaks ${kind}: ${short(match[0])}`);
   };
   for (const [kind, pattern] of LEAKS_ANYWHERE) leak(kind, pattern, answer.text);
   for (const [kind, pattern] of LEAKS_IN_ERRORS) {
