@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
-import semverPackage from 'semver';
 import { describe, expect, it } from 'vitest';
 
 // semver ships no types of its own; these are the three calls used here.
-const semver = semverPackage as unknown as {
+const semver = createRequire(__filename)('semver') as {
   minVersion(range: string): { version: string } | null;
   satisfies(version: string, range: string): boolean;
   major(version: string): number;

@@ -290,6 +290,22 @@ describe('transport hardening', () => {
   });
 
   describe('errors a client sees', () => {
+    it('answers params the protocol does not allow with -32602 naming the field, not an internal error', async () => {
+      const cases = [
+        { method: 'tools/call', params: { arguments: null, name: 'list_charts' } },
+        { method: 'tools/call', params: { arguments: 'text', name: 'list_charts' } },
+        { method: 'tools/call', params: { junk: true } },
+        { method: 'initialize', params: { capabilities: {}, protocolVersion: '2025-06-18' } },
+      ];
+      for (const [index, request] of cases.entries()) {
+        const answer = await postJson(service.url, { id: index + 1, jsonrpc: '2.0', ...request });
+        expect(answer.json.error.code).toBe(-32602);
+        expect(answer.json.error.message).toMatch(/^Invalid params: params\.\w+: /);
+        expect(answer.json.id).toBe(index + 1);
+      }
+      await stillServed();
+    });
+
     it('says "MCP error -32602:" once in the unknown-tool error a real SDK client receives', async () => {
       const error = await mcp.client
         .callTool({ arguments: {}, name: 'no_such_tool' })

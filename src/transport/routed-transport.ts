@@ -7,12 +7,14 @@ import type {
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 
 import type { ClientMessageRouter } from './client-message-router.service.js';
+import { invalidParamsResponse } from './request-params-check.js';
 import { wireErrorMessage } from './wire-error-message.js';
 
 /**
  * Wraps one request's SDK transport so that messages the client sends in other POSTs of the same
  * session (answers to our requests, cancellations) reach this request's server. Outgoing request
  * ids are made unique per session, since every per-request server counts its ids from zero.
+ * Requests whose params do not fit the protocol are answered -32602 here, before the SDK sees them.
  */
 export class RoutedTransport implements Transport {
   onclose?: () => void;
@@ -33,6 +35,11 @@ export class RoutedTransport implements Transport {
     };
     inner.onerror = (error) => this.onerror?.(error);
     inner.onmessage = (message, extra) => {
+      const refusal = invalidParamsResponse(message);
+      if (refusal) {
+        void this.inner.send(refusal).catch((error: unknown) => this.onerror?.(error as Error));
+        return;
+      }
       if (this.routingSessionId && 'method' in message && 'id' in message) {
         this.hold(
           this.router.trackCall(this.routingSessionId, message.id, (cancel) =>
