@@ -681,7 +681,7 @@ describe(DashboardsTools.name, () => {
         expect(web).toMatchObject({
           has_layout: true,
           id: id('Web Analytics'),
-          url: `${WEBSERVER}/superset/dashboard/${id('Web Analytics')}/`,
+          url: `${WEBSERVER}/superset/dashboard/web-analytics/`,
         });
         expect(plain(web.header)).toBe('Web Analytics');
         expect(web.layout).toHaveLength(1);

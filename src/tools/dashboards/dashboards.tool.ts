@@ -292,7 +292,7 @@ export class DashboardsTools {
     return {
       dashboard_title: untrusted(dashboard.dashboardTitle),
       id: dashboard.id,
-      url: this.urls.dashboard(dashboard.id),
+      url: this.urls.dashboard(dashboard.id, dashboard.slug),
       uuid: dashboard.uuid,
       ...layout,
       ...(warnings.length > 0 ? { warnings } : {}),

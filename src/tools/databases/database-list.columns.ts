@@ -33,7 +33,10 @@ export const DATABASE_LIST: ListSpec = {
     id: { description: 'Database id', type: 'integer' },
     impersonate_user: { description: 'Queries run as the Superset user', type: 'boolean' },
     is_managed_externally: { description: 'Managed by an external system', type: 'boolean' },
-    url: { description: 'Link to the database connection in Superset', type: 'string' },
+    url: {
+      description: "Link to Superset's Databases list, where the connection is edited",
+      type: 'string',
+    },
     uuid: { description: 'Database UUID', type: 'string' },
   },
   defaultColumns: [

@@ -21,7 +21,10 @@ export const DATASET_LIST: ListSpec = {
     database_id: { description: 'Id of the database connection', type: 'integer' },
     database_name: { description: 'Name of the database connection', type: 'string' },
     description: { description: 'Description written by its owners', type: 'string' },
-    edit_url: { description: 'Link to the dataset editor in Superset', type: 'string' },
+    edit_url: {
+      description: "Link to Superset's Datasets list, where the dataset is edited",
+      type: 'string',
+    },
     id: { description: 'Dataset id', type: 'integer' },
     is_virtual: { description: 'True when the dataset is defined by SQL', type: 'boolean' },
     main_dttm_col: { description: 'Default time column', type: 'string' },
