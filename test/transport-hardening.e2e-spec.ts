@@ -290,6 +290,19 @@ describe('transport hardening', () => {
   });
 
   describe('errors a client sees', () => {
+    it('repeats at most 200 characters of an unknown resource URI or prompt name', async () => {
+      const long = 'z'.repeat(100_000);
+      for (const request of [
+        { method: 'resources/read', params: { uri: `instance://${long}` } },
+        { method: 'prompts/get', params: { name: long } },
+      ]) {
+        const answer = await postJson(service.url, { id: 1, jsonrpc: '2.0', ...request });
+        expect(answer.json.error.code).toBe(-32602);
+        expect(answer.json.error.message).toMatch(/not found: .*z…$/);
+        expect(answer.json.error.message.length).toBeLessThan(300);
+      }
+    });
+
     it('answers params the protocol does not allow with -32602 naming the field, not an internal error', async () => {
       const cases = [
         { method: 'tools/call', params: { arguments: null, name: 'list_charts' } },

@@ -19,6 +19,7 @@ import {
 import { z } from 'zod';
 
 import type { Caller } from '../auth/caller.js';
+import { clipText } from '../common/clip-text.js';
 import {
   PROMPT_METADATA,
   RESOURCE_METADATA,
@@ -27,6 +28,9 @@ import {
   type ResourceOptions,
 } from './mcp-feature.decorators.js';
 import { providerMethods } from './provider-methods.js';
+
+/** How much of an unknown resource URI or prompt name an error repeats. */
+const ECHO_LIMIT = 200;
 
 type ResourceHandler = (
   uri: string,
@@ -113,7 +117,10 @@ export class McpFeatureRegistry implements OnModuleInit {
         const value = await resource.read(uri, flat, caller);
         return { contents: [toContents(uri, resource.options.mimeType, value)] };
       }
-      throw new McpError(ErrorCode.InvalidParams, `Resource not found: ${uri}`);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Resource not found: ${clipText(uri, ECHO_LIMIT)}`,
+      );
     });
     // Resources here change only when Superset content changes; subscriptions are accepted so
     // clients may ask, and updates are announced when a write tool changes what they read.
@@ -133,7 +140,10 @@ export class McpFeatureRegistry implements OnModuleInit {
     server.setRequestHandler(GetPromptRequestSchema, async (request) => {
       const prompt = this.prompts.get(request.params.name);
       if (!prompt) {
-        throw new McpError(ErrorCode.InvalidParams, `Prompt not found: ${request.params.name}`);
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Prompt not found: ${clipText(request.params.name, ECHO_LIMIT)}`,
+        );
       }
       const schema = prompt.options.arguments ?? z.object({});
       const parsed = schema.safeParse(request.params.arguments ?? {});

@@ -4,6 +4,8 @@ import {
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
 
+import { clipText } from '../common/clip-text.js';
+
 interface SchemaIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
@@ -49,11 +51,7 @@ export function invalidParamsResponse(message: JSONRPCMessage): JSONRPCMessage |
 /** One issue, with every part bounded: a path may hold keys the caller made as long as they liked. */
 function describeIssue(issue: SchemaIssue | undefined): string {
   if (!issue) return 'the request does not match its schema';
-  const path = issue.path.map((segment) => clip(String(segment), MAX_SEGMENT_CHARS)).join('.');
-  const text = clip(issue.message, MAX_MESSAGE_CHARS);
+  const path = issue.path.map((segment) => clipText(String(segment), MAX_SEGMENT_CHARS)).join('.');
+  const text = clipText(issue.message, MAX_MESSAGE_CHARS);
   return path ? `${path}: ${text}` : text;
-}
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
