@@ -55,7 +55,10 @@ export async function startService(configured: Settings): Promise<RunningService
     { abortOnError: false, bodyParser: false, logger: new ServiceLogger(settings.MCP_DEBUG) },
   );
   app.get(AuthService).useApplicationContext(app);
-  app.set('trust proxy', 1);
+  // X-Forwarded-* is believed only from a proxy on loopback or a private network (nginx beside
+  // the service, a compose or cluster network); a client reaching the service directly cannot
+  // pick its own address, which keys dev mode's session quota.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   app.use('/mcp', readJsonBody(settings.MCP_MAX_REQUEST_BYTES));
   // With no list Nest would also stop on SIGHUP, SIGUSR2, SIGQUIT …; only these two may stop it.
