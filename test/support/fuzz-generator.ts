@@ -4,6 +4,8 @@
  * order on every machine, so a failure found by CI can be replayed with `SMCP_FUZZ_SEED`.
  */
 
+import { SeededRandom } from '../../src/demo/examples-data.js';
+
 /** One request to send: the raw body, its Content-Type, and a short description for reports. */
 export interface FuzzRequest {
   /** Family and variant, e.g. `deep nesting (arrays, depth 10000)` or `request.page: int 2^31`. */
@@ -58,21 +60,17 @@ export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
   return seed >>> 0;
 }
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; plenty for picking test inputs. */
+/** Picks test inputs from the demo's seeded source (mulberry32), so a seed replays a run. */
 export class Random {
-  private state: number;
+  private readonly source: SeededRandom;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = new SeededRandom(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source.next();
   }
 
   /** An integer in [0, max). */
