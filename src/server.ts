@@ -11,6 +11,7 @@ import { authModeOf } from './auth/auth-configuration.js';
 import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
 import type { Settings } from './config/settings.js';
 import { ensureDemoDatabases } from './demo/demo-databases.js';
+import { InFlightBodyBudget } from './transport/in-flight-body-budget.js';
 import { readJsonBody } from './transport/json-body.middleware.js';
 import { mcpEndpointUrl } from './transport/mcp-endpoint.js';
 
@@ -33,6 +34,9 @@ export class PortInUseError extends Error {
 }
 
 const logger = new Logger('SupersetMcp');
+
+/** How many bodies of the largest allowed size may be read at once (64 MiB by default). */
+const BODIES_IN_FLIGHT_AT_MOST_SIZE = 16;
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 /** Signals whose default action would end the process; `nodemon` and tools send SIGUSR2. */
@@ -60,7 +64,10 @@ export async function startService(configured: Settings): Promise<RunningService
   // pick its own address, which keys dev mode's session quota.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
-  app.use('/mcp', readJsonBody(settings.MCP_MAX_REQUEST_BYTES));
+  const bodyBudget = new InFlightBodyBudget(
+    BODIES_IN_FLIGHT_AT_MOST_SIZE * settings.MCP_MAX_REQUEST_BYTES,
+  );
+  app.use('/mcp', readJsonBody(settings.MCP_MAX_REQUEST_BYTES, bodyBudget));
   // With no list Nest would also stop on SIGHUP, SIGUSR2, SIGQUIT …; only these two may stop it.
   app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   const ignoreSignal = (signal: NodeJS.Signals) =>

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
+import type { InFlightBodyBudget } from './in-flight-body-budget.js';
 import { sendJsonRpcError } from './json-rpc-error.js';
 import { nestsDeeperThan } from './json-nesting.js';
 
@@ -7,15 +8,19 @@ export const MAX_JSON_DEPTH = 64;
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
+const SERVER_BUSY = -32000;
+const BUSY_RETRY_AFTER_SECONDS = '5';
 
 /**
  * Reads an `application/json` body of at most `maxBytes` into `request.body`, refusing nesting
  * deeper than {@link MAX_JSON_DEPTH} before parsing. A body over the limit is answered 413 with
  * `Connection: close`: one that ends within as many bytes again is read on (and dropped) first, so
  * that clients which only read the answer after sending everything, such as fetch, see the 413;
- * a larger one is answered at once and its connection closed without reading the rest.
+ * a larger one is answered at once and its connection closed without reading the rest. The bytes a
+ * body holds while it is read count against `budget`, shared by every request; a body that does
+ * not fit is answered 503 (retryable) and its connection closed.
  */
-export function readJsonBody(maxBytes: number): RequestHandler {
+export function readJsonBody(maxBytes: number, budget: InFlightBodyBudget): RequestHandler {
   const mostBytesRead = 2 * maxBytes;
   return (request: Request, response: Response, next: NextFunction) => {
     if (!hasBody(request)) return next();
@@ -33,10 +38,17 @@ export function readJsonBody(maxBytes: number): RequestHandler {
 
     const chunks: Buffer[] = [];
     let received = 0;
+    let held = 0;
+    const releaseHeld = () => {
+      budget.release(held);
+      held = 0;
+      chunks.length = 0;
+    };
     const stop = () => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('close', stop);
+      releaseHeld();
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
@@ -45,17 +57,27 @@ export function readJsonBody(maxBytes: number): RequestHandler {
         request.pause();
         refuseTooLarge(response, maxBytes);
       } else if (received > maxBytes) {
-        chunks.length = 0;
-      } else {
+        releaseHeld();
+      } else if (budget.reserve(chunk.length)) {
+        held += chunk.length;
         chunks.push(chunk);
+      } else {
+        stop();
+        request.pause();
+        refuseUnread(
+          response,
+          503,
+          SERVER_BUSY,
+          'Server busy: too many request bodies are being received; retry shortly',
+          { 'Retry-After': BUSY_RETRY_AFTER_SECONDS },
+        );
       }
     };
     const onEnd = () => {
+      const body = received > maxBytes ? null : Buffer.concat(chunks, received);
       stop();
-      if (received > maxBytes) return refuseTooLarge(response, maxBytes);
-      const text = Buffer.concat(chunks, received)
-        .toString('utf8')
-        .replace(/^\uFEFF/, '');
+      if (!body) return refuseTooLarge(response, maxBytes);
+      const text = body.toString('utf8').replace(/^\uFEFF/, '');
       const problem = jsonProblem(text);
       if (problem) return sendJsonRpcError(response, 400, PARSE_ERROR, problem);
       try {
@@ -122,6 +144,12 @@ function refuseTooLarge(response: Response, maxBytes: number): void {
 }
 
 /** Answers before the body is read, closing the connection instead of draining the rest. */
-function refuseUnread(response: Response, status: number, code: number, message: string): void {
-  sendJsonRpcError(response, status, code, message, { Connection: 'close' });
+function refuseUnread(
+  response: Response,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJsonRpcError(response, status, code, message, { ...headers, Connection: 'close' });
 }
