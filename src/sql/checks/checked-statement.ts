@@ -50,3 +50,10 @@ export function lineAndColumn(sql: string, position: number): { line: number; co
   }
   return { line, column: position - lineStart + 1 };
 }
+
+/** An object node of a parser's syntax tree. */
+export type SyntaxNode = Record<string, unknown>;
+
+export function isSyntaxNode(value: unknown): value is SyntaxNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,17 +1,13 @@
 import { Parser } from 'node-sql-parser';
 
 import {
+  isSyntaxNode,
   lineAndColumn,
   type ParsedStatement,
   SqlParseError,
   type StatementKind,
+  type SyntaxNode,
 } from './checked-statement.js';
-
-type Node = Record<string, unknown>;
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** node-sql-parser's grammar per dialect. */
 export type GenericDialect = 'mysql' | 'mariadb' | 'sqlite';
@@ -35,20 +31,20 @@ function canonical(node: unknown): string {
   );
 }
 
-function astify(sql: string, dialect: GenericDialect): Node[] {
+function astify(sql: string, dialect: GenericDialect): SyntaxNode[] {
   const ast: unknown = parser.astify(sql, { database: DATABASE_OPTION[dialect] });
   const list: unknown[] = Array.isArray(ast) ? ast : ast === null || ast === undefined ? [] : [ast];
-  return list.filter(isNode);
+  return list.filter(isSyntaxNode);
 }
 
 function parseError(sql: string, error: unknown): SqlParseError {
   const location =
-    isNode(error) && isNode(error.location) && isNode(error.location.start)
+    isSyntaxNode(error) && isSyntaxNode(error.location) && isSyntaxNode(error.location.start)
       ? error.location.start
       : null;
   const offset = location && typeof location.offset === 'number' ? location.offset : null;
   const where = offset === null ? null : lineAndColumn(sql, offset);
-  const found = isNode(error) && typeof error.found === 'string' ? error.found : null;
+  const found = isSyntaxNode(error) && typeof error.found === 'string' ? error.found : null;
   const message =
     found === null ? 'syntax error at end of input' : `syntax error at or near "${found}"`;
   return new SqlParseError(message, offset, where?.line ?? null, where?.column ?? null);
@@ -68,7 +64,7 @@ function parsesTo(
   piece: string,
   dialect: GenericDialect,
   budget: { tries: number },
-): Node[] | null {
+): SyntaxNode[] | null {
   if (--budget.tries < 0) {
     throw new SqlParseError('the script is too complex to split into statements', null, null, null);
   }
@@ -84,7 +80,7 @@ function parsesTo(
  * to exactly statement i of the whole script's parse (a `;` inside a comment or a string literal
  * never yields that), and what follows the last piece must parse to nothing.
  */
-function split(sql: string, whole: readonly Node[], dialect: GenericDialect): string[] {
+function split(sql: string, whole: readonly SyntaxNode[], dialect: GenericDialect): string[] {
   const cuts = semicolons(sql);
   const expected = whole.map(canonical);
   const pieces: string[] = [];
@@ -119,15 +115,16 @@ interface Walk {
   readonly functions: Set<string>;
 }
 
-function functionName(node: Node): string[] {
+function functionName(node: SyntaxNode): string[] {
   const name = node.name;
   if (typeof name === 'string') return [name.toLowerCase()];
-  if (!isNode(name)) return [];
+  if (!isSyntaxNode(name)) return [];
   const parts: string[] = [];
-  if (isNode(name.schema) && typeof name.schema.value === 'string') parts.push(name.schema.value);
+  if (isSyntaxNode(name.schema) && typeof name.schema.value === 'string')
+    parts.push(name.schema.value);
   if (Array.isArray(name.name)) {
     for (const part of name.name) {
-      if (isNode(part) && typeof part.value === 'string') parts.push(part.value);
+      if (isSyntaxNode(part) && typeof part.value === 'string') parts.push(part.value);
     }
   }
   const lower = parts.map((part) => part.toLowerCase());
@@ -141,7 +138,7 @@ function walk(value: unknown, state: Walk): void {
     for (const item of value) walk(item, state);
     return;
   }
-  if (!isNode(value)) return;
+  if (!isSyntaxNode(value)) return;
   if (value.type === 'function' || value.type === 'aggr_func') {
     for (const name of functionName(value)) state.functions.add(name);
   }
@@ -151,25 +148,32 @@ function walk(value: unknown, state: Walk): void {
 const DML = new Set(['insert', 'replace', 'update', 'delete', 'merge', 'upsert']);
 const DDL = new Set(['create', 'alter', 'drop', 'truncate', 'rename', 'comment']);
 
-function selectChain(node: Node): Node[] {
-  const chain: Node[] = [];
-  for (let current: unknown = node; isNode(current); current = current._next) chain.push(current);
+function selectChain(node: SyntaxNode): SyntaxNode[] {
+  const chain: SyntaxNode[] = [];
+  for (let current: unknown = node; isSyntaxNode(current); current = current._next)
+    chain.push(current);
   return chain;
 }
 
-function isSelectInto(node: Node): boolean {
-  return isNode(node.into) && (node.into.expr !== undefined || node.into.keyword !== undefined);
+function isSelectInto(node: SyntaxNode): boolean {
+  return (
+    isSyntaxNode(node.into) && (node.into.expr !== undefined || node.into.keyword !== undefined)
+  );
 }
 
-function hasLocking(node: Node): boolean {
+function hasLocking(node: SyntaxNode): boolean {
   return Boolean(node.locking_read) || Boolean(node.for_update);
 }
 
-function hasLimitValue(node: Node): boolean {
-  return isNode(node.limit) && Array.isArray(node.limit.value) && node.limit.value.length > 0;
+function hasLimitValue(node: SyntaxNode): boolean {
+  return isSyntaxNode(node.limit) && Array.isArray(node.limit.value) && node.limit.value.length > 0;
 }
 
-function classify(node: Node): { kind: StatementKind; returnsRows: boolean; limitable: boolean } {
+function classify(node: SyntaxNode): {
+  kind: StatementKind;
+  returnsRows: boolean;
+  limitable: boolean;
+} {
   const type = String(node.type).toLowerCase();
   if (type === 'select') {
     const chain = selectChain(node);
@@ -183,7 +187,7 @@ function classify(node: Node): { kind: StatementKind; returnsRows: boolean; limi
   }
   if (type === 'explain') {
     // EXPLAIN only plans here (node-sql-parser has no EXPLAIN ANALYZE); its target still counts.
-    const inner = isNode(node.expr) ? classify(node.expr) : { kind: 'other' as const };
+    const inner = isSyntaxNode(node.expr) ? classify(node.expr) : { kind: 'other' as const };
     return {
       kind: inner.kind === 'dml' ? 'read' : inner.kind,
       returnsRows: true,
@@ -197,7 +201,7 @@ function classify(node: Node): { kind: StatementKind; returnsRows: boolean; limi
 
 /** Splits and classifies a MySQL/MariaDB/SQLite script with node-sql-parser's grammar. */
 export function parseGeneric(sql: string, dialect: GenericDialect): ParsedStatement[] {
-  let whole: Node[];
+  let whole: SyntaxNode[];
   try {
     whole = astify(sql, dialect);
   } catch (error) {

@@ -1,17 +1,13 @@
 import { loadModule, parseSync } from 'libpg-query';
 
 import {
+  isSyntaxNode,
   lineAndColumn,
   type ParsedStatement,
   SqlParseError,
   type StatementKind,
+  type SyntaxNode,
 } from './checked-statement.js';
-
-type Node = Record<string, unknown>;
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 let loading: Promise<void> | undefined;
 
@@ -61,15 +57,15 @@ function walk(value: unknown, state: Walk): void {
     for (const item of value) walk(item, state);
     return;
   }
-  if (!isNode(value)) {
+  if (!isSyntaxNode(value)) {
     return;
   }
   for (const [key, inner] of Object.entries(value)) {
     if (DATA_MODIFYING.has(key)) {
       state.dataModifying = true;
-    } else if (key === 'FuncCall' && isNode(inner)) {
+    } else if (key === 'FuncCall' && isSyntaxNode(inner)) {
       addFunctionName(inner.funcname, state.functions);
-    } else if (key === 'SQLValueFunction' && isNode(inner)) {
+    } else if (key === 'SQLValueFunction' && isSyntaxNode(inner)) {
       const name = VALUE_FUNCTIONS[String(inner.op)];
       if (name) state.functions.add(name);
     } else if (key === 'lockingClause') {
@@ -84,7 +80,9 @@ function walk(value: unknown, state: Walk): void {
 function addFunctionName(funcname: unknown, into: Set<string>): void {
   if (!Array.isArray(funcname)) return;
   const parts = funcname
-    .map((part) => (isNode(part) && isNode(part.String) ? String(part.String.sval) : ''))
+    .map((part) =>
+      isSyntaxNode(part) && isSyntaxNode(part.String) ? String(part.String.sval) : '',
+    )
     .filter((part) => part !== '')
     .map((part) => part.toLowerCase());
   if (parts.length === 0) return;
@@ -92,7 +90,7 @@ function addFunctionName(funcname: unknown, into: Set<string>): void {
   if (parts.length > 1) into.add(parts.join('.'));
 }
 
-function classify(name: string, body: Node, state: Walk): StatementKind {
+function classify(name: string, body: SyntaxNode, state: Walk): StatementKind {
   switch (name) {
     case 'SelectStmt':
       return state.dataModifying || state.locking || state.selectInto ? 'dml' : 'read';
@@ -103,15 +101,15 @@ function classify(name: string, body: Node, state: Walk): StatementKind {
         Array.isArray(body.options) &&
         body.options.some(
           (option) =>
-            isNode(option) &&
-            isNode(option.DefElem) &&
+            isSyntaxNode(option) &&
+            isSyntaxNode(option.DefElem) &&
             String(option.DefElem.defname).toLowerCase() === 'analyze' &&
-            !(isNode(option.DefElem.arg) && isNode(option.DefElem.arg.String)
+            !(isSyntaxNode(option.DefElem.arg) && isSyntaxNode(option.DefElem.arg.String)
               ? ['false', 'off', '0'].includes(String(option.DefElem.arg.String.sval))
               : false),
         );
-      const inner = isNode(body.query) ? Object.entries(body.query)[0] : undefined;
-      if (!inner || !isNode(inner[1])) return 'other';
+      const inner = isSyntaxNode(body.query) ? Object.entries(body.query)[0] : undefined;
+      if (!inner || !isSyntaxNode(inner[1])) return 'other';
       const innerKind = classify(inner[0], inner[1], state);
       // EXPLAIN without ANALYZE only plans; EXPLAIN ANALYZE runs the statement.
       return analyze ? innerKind : innerKind === 'dml' ? 'read' : innerKind;
@@ -125,11 +123,11 @@ function classify(name: string, body: Node, state: Walk): StatementKind {
   }
 }
 
-function returnsRows(name: string, body: Node): boolean {
-  if (name === 'SelectStmt') return !isNode(body.intoClause);
+function returnsRows(name: string, body: SyntaxNode): boolean {
+  if (name === 'SelectStmt') return !isSyntaxNode(body.intoClause);
   if (name === 'VariableShowStmt' || name === 'ExplainStmt') return true;
   if (DATA_MODIFYING.has(name)) {
-    return Array.isArray(body.returningList) || isNode(body.returningClause);
+    return Array.isArray(body.returningList) || isSyntaxNode(body.returningClause);
   }
   return false;
 }
@@ -150,7 +148,7 @@ export async function parsePostgres(sql: string): Promise<ParsedStatement[]> {
   try {
     result = parseSync(sql);
   } catch (error) {
-    const details = isNode(error) && isNode(error.sqlDetails) ? error.sqlDetails : {};
+    const details = isSyntaxNode(error) && isSyntaxNode(error.sqlDetails) ? error.sqlDetails : {};
     const cursor =
       typeof details.cursorPosition === 'number'
         ? characterOffset(bytes, details.cursorPosition)
@@ -161,9 +159,9 @@ export async function parsePostgres(sql: string): Promise<ParsedStatement[]> {
   }
   const statements: ParsedStatement[] = [];
   for (const raw of (result as { stmts?: unknown[] }).stmts ?? []) {
-    if (!isNode(raw) || !isNode(raw.stmt)) continue;
+    if (!isSyntaxNode(raw) || !isSyntaxNode(raw.stmt)) continue;
     const [name, body] = Object.entries(raw.stmt)[0] ?? [];
-    if (name === undefined || !isNode(body)) continue;
+    if (name === undefined || !isSyntaxNode(body)) continue;
     const start = typeof raw.stmt_location === 'number' ? raw.stmt_location : 0;
     const end =
       typeof raw.stmt_len === 'number' && raw.stmt_len > 0 ? start + raw.stmt_len : bytes.length;
@@ -184,7 +182,8 @@ export async function parsePostgres(sql: string): Promise<ParsedStatement[]> {
       returnsRows: returnsRows(name, body),
       limitable,
       hasLimit:
-        limitable && (isNode(body.limitCount) || body.limitOption === 'LIMIT_OPTION_WITH_TIES'),
+        limitable &&
+        (isSyntaxNode(body.limitCount) || body.limitOption === 'LIMIT_OPTION_WITH_TIES'),
       functions: [...state.functions],
     });
   }
