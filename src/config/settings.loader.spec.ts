@@ -81,7 +81,8 @@ describe(loadSettings.name, () => {
         MCP_STRUCTURED_OUTPUT_ENABLED: false,
         MCP_RESPONSE_SIZE_CONFIG: {
           enabled: true,
-          max_bytes: 50_000,
+          token_limit: 25_000,
+          max_bytes: null,
           warn_threshold_pct: 80,
           max_list_items: 100,
           excluded_tools: ['health_check', 'generate_explore_link', 'open_sql_lab_with_context'],
@@ -96,6 +97,8 @@ describe(loadSettings.name, () => {
           call_tool_ttl: 3600,
           max_item_size: 1_048_576,
           excluded_tools: [],
+          CACHE_KEY_PREFIX: null,
+          dangerously_share_cache_across_principals: false,
         },
         MCP_STORE_CONFIG: {
           enabled: false,
@@ -106,6 +109,24 @@ describe(loadSettings.name, () => {
           event_store_ttl: 3600,
           event_store_prefix: 'mcp_events_',
         },
+        MCP_ACCESS_CACHE_TTL: 10,
+        MCP_RATE_LIMIT_CONFIG: {
+          enabled: false,
+          window_seconds: 60,
+          http_requests_per_window: 600,
+          tool_calls_per_window: 120,
+          tool_limits: {},
+          excluded_tools: [],
+        },
+        MCP_AUDIT_CONFIG: {
+          enabled: true,
+          batch_size: 100,
+          flush_interval_ms: 1000,
+          max_queue: 10_000,
+        },
+        MCP_METRICS_ENABLED: true,
+        MCP_LOG_FORMAT: 'text',
+        MCP_SHUTDOWN_TIMEOUT_SECONDS: 30,
         MCP_SESSION_CONFIG: {
           SESSION_COOKIE_HTTPONLY: true,
           SESSION_COOKIE_SECURE: false,
@@ -246,6 +267,7 @@ describe(loadSettings.name, () => {
 
       expect(settings.MCP_RESPONSE_SIZE_CONFIG).toEqual({
         enabled: true,
+        token_limit: 25_000,
         max_bytes: 1000,
         warn_threshold_pct: 80,
         max_list_items: 100,
@@ -521,16 +543,11 @@ describe(loadSettings.name, () => {
         [
           'module.exports = {',
           "  MCP_STORE_CONFIG: { WRAPPER_TYPE: 'key_value.aio.wrappers.prefix_keys.PrefixKeysWrapper' },",
-          '  MCP_CACHE_CONFIG: { dangerously_share_cache_across_principals: true, CACHE_KEY_PREFIX: null },',
-          '  MCP_RESPONSE_SIZE_CONFIG: { token_limit: 25000 },',
           '};',
         ].join('\n'),
       );
 
       expect(warnings).toEqual([
-        'MCP_CACHE_CONFIG.CACHE_KEY_PREFIX is an upstream Superset option with no effect here (ignored)',
-        'MCP_CACHE_CONFIG.dangerously_share_cache_across_principals is an upstream Superset option with no effect here (ignored)',
-        'MCP_RESPONSE_SIZE_CONFIG.token_limit is an upstream Superset option with no effect here (ignored)',
         'MCP_STORE_CONFIG.WRAPPER_TYPE is an upstream Superset option with no effect here (ignored)',
       ]);
       expect(settings.MCP_STORE_CONFIG).not.toHaveProperty('WRAPPER_TYPE');
@@ -569,6 +586,8 @@ describe(loadSettings.name, () => {
         call_tool_ttl: 30,
         max_item_size: 1_048_576,
         excluded_tools: [],
+        CACHE_KEY_PREFIX: null,
+        dangerously_share_cache_across_principals: false,
       });
     });
 

@@ -36,8 +36,6 @@ export const FEATURE_FLAGS_READ: readonly string[] = ['DASHBOARD_RBAC'];
 
 /** Keys of upstream's dicts that have no meaning here: dropped with a warning instead of failing. */
 export const IGNORED_UPSTREAM_DICT_KEYS: Readonly<Record<string, readonly string[]>> = {
-  MCP_CACHE_CONFIG: ['CACHE_KEY_PREFIX', 'dangerously_share_cache_across_principals'],
-  MCP_RESPONSE_SIZE_CONFIG: ['token_limit'],
   MCP_STORE_CONFIG: ['WRAPPER_TYPE'],
 };
 
@@ -163,7 +161,8 @@ const redisUrl = () =>
 const responseSizeConfig = z.strictObject(
   {
     enabled: flag(),
-    max_bytes: integer(1),
+    token_limit: integer(1),
+    max_bytes: integer(1).nullable(),
     warn_threshold_pct: integer(1, 100),
     max_list_items: integer(1),
     excluded_tools: names(),
@@ -182,6 +181,34 @@ const cacheConfig = z.strictObject(
     call_tool_ttl: integer(0),
     max_item_size: integer(1),
     excluded_tools: names(),
+    CACHE_KEY_PREFIX: z.string(expected('a string')).nullable(),
+    dangerously_share_cache_across_principals: flag(),
+  },
+  expected('a JSON object'),
+);
+
+const rateLimitConfig = z.strictObject(
+  {
+    enabled: flag(),
+    window_seconds: integer(1, 86_400),
+    http_requests_per_window: integer(1),
+    tool_calls_per_window: integer(1),
+    tool_limits: z.record(
+      z.string(),
+      integer(1),
+      expected('a JSON object mapping tool names to calls per window'),
+    ),
+    excluded_tools: names(),
+  },
+  expected('a JSON object'),
+);
+
+const auditConfig = z.strictObject(
+  {
+    enabled: flag(),
+    batch_size: integer(1, 10_000),
+    flush_interval_ms: integer(10, 60_000),
+    max_queue: integer(1, 1_000_000),
   },
   expected('a JSON object'),
 );
@@ -282,6 +309,12 @@ export const settingsSchema = z.object({
   MCP_CACHE_CONFIG: cacheConfig,
   MCP_STORE_CONFIG: storeConfig,
   MCP_MAX_SESSIONS_PER_PRINCIPAL: integer(1),
+  MCP_ACCESS_CACHE_TTL: integer(0, 3600),
+  MCP_RATE_LIMIT_CONFIG: rateLimitConfig,
+  MCP_AUDIT_CONFIG: auditConfig,
+  MCP_METRICS_ENABLED: flag(),
+  MCP_LOG_FORMAT: z.enum(['text', 'json'], expected("'text' or 'json'")),
+  MCP_SHUTDOWN_TIMEOUT_SECONDS: integer(0, 600),
   MCP_SESSION_CONFIG: sessionConfig,
   MCP_CSRF_CONFIG: csrfConfig,
   MCP_STATELESS_HTTP: flag(),
@@ -345,7 +378,8 @@ export const SETTINGS_DEFAULTS = {
   MCP_STRUCTURED_OUTPUT_ENABLED: false,
   MCP_RESPONSE_SIZE_CONFIG: {
     enabled: true,
-    max_bytes: 50_000,
+    token_limit: 25_000,
+    max_bytes: null,
     warn_threshold_pct: 80,
     max_list_items: 100,
     excluded_tools: ['health_check', 'generate_explore_link', 'open_sql_lab_with_context'],
@@ -360,6 +394,8 @@ export const SETTINGS_DEFAULTS = {
     call_tool_ttl: 3600,
     max_item_size: 1_048_576,
     excluded_tools: [],
+    CACHE_KEY_PREFIX: null,
+    dangerously_share_cache_across_principals: false,
   },
   MCP_STORE_CONFIG: {
     enabled: false,
@@ -371,6 +407,19 @@ export const SETTINGS_DEFAULTS = {
     event_store_prefix: 'mcp_events_',
   },
   MCP_MAX_SESSIONS_PER_PRINCIPAL: 100,
+  MCP_ACCESS_CACHE_TTL: 10,
+  MCP_RATE_LIMIT_CONFIG: {
+    enabled: false,
+    window_seconds: 60,
+    http_requests_per_window: 600,
+    tool_calls_per_window: 120,
+    tool_limits: {},
+    excluded_tools: [],
+  },
+  MCP_AUDIT_CONFIG: { enabled: true, batch_size: 100, flush_interval_ms: 1000, max_queue: 10_000 },
+  MCP_METRICS_ENABLED: true,
+  MCP_LOG_FORMAT: 'text',
+  MCP_SHUTDOWN_TIMEOUT_SECONDS: 30,
   MCP_SESSION_CONFIG: {
     SESSION_COOKIE_HTTPONLY: true,
     SESSION_COOKIE_SECURE: false,

@@ -66,6 +66,17 @@ export interface Settings {
   readonly MCP_STORE_CONFIG: StoreConfig;
   /** Open sessions one principal (user and token subject; client address in dev mode) may hold. */
   readonly MCP_MAX_SESSIONS_PER_PRINCIPAL: number;
+  /** Seconds a caller's user, roles, groups and permission pairs are reused; 0 reads them every call. */
+  readonly MCP_ACCESS_CACHE_TTL: number;
+  readonly MCP_RATE_LIMIT_CONFIG: RateLimitConfig;
+  /** Tool calls written to Superset's `logs` table (its Action Log). */
+  readonly MCP_AUDIT_CONFIG: AuditConfig;
+  /** Serves Prometheus metrics at /metrics. */
+  readonly MCP_METRICS_ENABLED: boolean;
+  /** `text` for people, `json` (one object per line) for log collectors. */
+  readonly MCP_LOG_FORMAT: 'text' | 'json';
+  /** How long a shutdown waits for calls in flight before closing. */
+  readonly MCP_SHUTDOWN_TIMEOUT_SECONDS: number;
   readonly MCP_SESSION_CONFIG: Readonly<Record<string, unknown>>;
   readonly MCP_CSRF_CONFIG: Readonly<Record<string, unknown>>;
   readonly MCP_STATELESS_HTTP: boolean;
@@ -94,7 +105,10 @@ export interface Settings {
 
 export interface ResponseSizeConfig {
   readonly enabled: boolean;
-  readonly max_bytes: number;
+  /** Estimated tokens a response may take. */
+  readonly token_limit: number;
+  /** Serialized UTF-8 bytes a response may take, when set (checked as well as token_limit). */
+  readonly max_bytes: number | null;
   readonly warn_threshold_pct: number;
   readonly max_list_items: number;
   readonly excluded_tools: readonly string[];
@@ -110,6 +124,32 @@ export interface CacheConfig {
   readonly call_tool_ttl: number;
   readonly max_item_size: number;
   readonly excluded_tools: readonly string[];
+  /** Prefix of cache keys in Redis; null: MCP_STORE_CONFIG.CACHE_KEY_PREFIX followed by `cache:`. */
+  readonly CACHE_KEY_PREFIX: string | null;
+  /** Upstream's switch for one cache entry per call regardless of who asked; off unless set. */
+  readonly dangerously_share_cache_across_principals: boolean;
+}
+
+export interface RateLimitConfig {
+  readonly enabled: boolean;
+  /** Length of the sliding window. */
+  readonly window_seconds: number;
+  /** HTTP requests to /mcp one principal may make per window (429 beyond). */
+  readonly http_requests_per_window: number;
+  /** Tool calls one user may make per window, across tools. */
+  readonly tool_calls_per_window: number;
+  /** Per-tool limits per user and window, tighter than tool_calls_per_window. */
+  readonly tool_limits: Readonly<Record<string, number>>;
+  readonly excluded_tools: readonly string[];
+}
+
+export interface AuditConfig {
+  readonly enabled: boolean;
+  /** Rows written per INSERT. */
+  readonly batch_size: number;
+  readonly flush_interval_ms: number;
+  /** Rows held while the metadata database is away; beyond it the oldest are dropped and counted. */
+  readonly max_queue: number;
 }
 
 export interface StoreConfig {

@@ -46,6 +46,7 @@ function recordedCall(
   const requests: ClientRequest[] = [];
   const call: ToolCall = {
     callId: 'c'.repeat(32),
+    notes: {},
     caller: {
       principal: null,
       scopes: [],

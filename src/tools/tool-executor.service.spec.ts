@@ -18,6 +18,7 @@ import { SettingsModule } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import { SecurityService } from '../users/security.service.js';
 import type { ToolCall } from './tool-call.js';
+import { ToolCallObservers, type ToolCallRecord } from './tool-call-observers.service.js';
 import { ToolError } from './tool-error.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { MCP_CONTEXT_TYPE, ToolRegistry } from './tool-registry.service.js';
@@ -99,6 +100,7 @@ const permissive = {
 function callAs(username: string, tool: string): ToolCall {
   return {
     callId: 'c'.repeat(32),
+    notes: {},
     caller: {
       principal: null,
       scopes: [],
@@ -125,6 +127,7 @@ function callAs(username: string, tool: string): ToolCall {
 describe(ToolExecutor.name, () => {
   let registry: ToolRegistry;
   let executor: ToolExecutor;
+  const finished: ToolCallRecord[] = [];
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
@@ -132,6 +135,7 @@ describe(ToolExecutor.name, () => {
       providers: [
         DenyBobGuard,
         SampleTools,
+        ToolCallObservers,
         ToolExecutor,
         ToolRegistry,
         WrapInterceptor,
@@ -141,6 +145,11 @@ describe(ToolExecutor.name, () => {
     await moduleRef.init();
     registry = moduleRef.get(ToolRegistry);
     executor = moduleRef.get(ToolExecutor);
+    const observers = moduleRef.get(ToolCallObservers);
+    observers.subscribe((record) => finished.push(record));
+    observers.subscribe(() => {
+      throw new Error('a broken listener');
+    });
   });
 
   it('builds each definition once with schema and annotations', () => {
@@ -228,6 +237,50 @@ describe(ToolExecutor.name, () => {
         'Please contact support if this persists.',
     );
     expect(text).not.toContain('hunter2');
+  });
+
+  it('tells listeners how each call ended, even when one of them throws', async () => {
+    finished.length = 0;
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await executor.execute(
+        registry.get('echo_number')!,
+        { request: { value: 7 } },
+        callAs('alice', 'echo_number'),
+      );
+      await executor.execute(
+        registry.get('echo_number')!,
+        { request: { value: 'x' } },
+        callAs('alice', 'echo_number'),
+      );
+      await executor.execute(
+        registry.get('echo_number')!,
+        { request: { value: 1 } },
+        callAs('bob', 'echo_number'),
+      );
+      await executor.execute(registry.get('explode')!, {}, callAs('alice', 'explode'));
+    } finally {
+      error.mockRestore();
+    }
+    expect(
+      finished.map(({ tool, outcome, errorType, resultBytes }) => ({
+        errorType,
+        outcome,
+        resultBytes,
+        tool,
+      })),
+    ).toEqual([
+      { errorType: null, outcome: 'success', resultBytes: 23, tool: 'echo_number' },
+      expect.objectContaining({ errorType: 'validation_error', outcome: 'validation_error' }),
+      expect.objectContaining({ errorType: 'permission_denied', outcome: 'tool_error' }),
+      expect.objectContaining({ errorType: 'internal_error', outcome: 'internal_error' }),
+    ]);
+    expect(finished[0]).toMatchObject({
+      arguments: { request: { value: 7 } },
+      callId: 'c'.repeat(32),
+      sessionId: null,
+    });
+    expect(finished[0].durationMs).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { redactSecrets } from '../common/redact-secrets.js';
 import { ToolContentResult } from './tool-result.js';
 import type { ToolCall } from './tool-call.js';
+import { ToolCallObservers, type ToolCallOutcome } from './tool-call-observers.service.js';
 import { ToolError } from './tool-error.js';
 import type { RegisteredTool } from './tool-registry.service.js';
 
@@ -17,31 +18,90 @@ import type { RegisteredTool } from './tool-registry.service.js';
 export class ToolExecutor {
   private readonly logger = new Logger(ToolExecutor.name);
 
+  constructor(private readonly observers: ToolCallObservers) {}
+
   async execute(tool: RegisteredTool, rawArgs: unknown, call: ToolCall): Promise<CallToolResult> {
+    const startedAt = new Date();
+    const started = performance.now();
+    const { outcome, errorType, result } = await this.run(tool, rawArgs, call);
+    this.observers.finished({
+      arguments: rawArgs,
+      callId: call.callId,
+      caller: call.caller,
+      durationMs: performance.now() - started,
+      errorType,
+      notes: call.notes,
+      outcome,
+      resultBytes: textBytes(result),
+      sessionId: call.sessionId,
+      startedAt,
+      tool: tool.options.name,
+    });
+    return result;
+  }
+
+  private async run(
+    tool: RegisteredTool,
+    rawArgs: unknown,
+    call: ToolCall,
+  ): Promise<{ outcome: ToolCallOutcome; errorType: string | null; result: CallToolResult }> {
     const name = tool.options.name;
     const parsed = tool.options.input.safeParse(normaliseArguments(rawArgs));
     if (!parsed.success) {
-      return errorResult(`Validation error in ${name}: ${describeIssues(parsed.error)}`);
+      return {
+        errorType: 'validation_error',
+        outcome: 'validation_error',
+        result: errorResult(`Validation error in ${name}: ${describeIssues(parsed.error)}`),
+      };
     }
     try {
       const value = await tool.invoke(parsed.data, call);
-      if (value instanceof ToolContentResult) return value.result;
-      return { content: [{ text: JSON.stringify(value ?? null), type: 'text' }] };
+      if (value instanceof ToolContentResult) {
+        return {
+          errorType: value.result.isError ? 'tool_error' : null,
+          outcome: value.result.isError ? 'tool_error' : 'success',
+          result: value.result,
+        };
+      }
+      return {
+        errorType: errorTypeOf(value),
+        outcome: 'success',
+        result: { content: [{ text: JSON.stringify(value ?? null), type: 'text' }] },
+      };
     } catch (error) {
       if (error instanceof ToolError) {
         this.logger.warn(`${name} [${call.callId}] ${error.code}: ${error.message}`);
-        return errorResult(error.message);
+        return { errorType: error.code, outcome: 'tool_error', result: errorResult(error.message) };
       }
       this.logger.error(
         redactSecrets(`${name} [${call.callId}] failed: ${describeError(error)}`),
         error instanceof Error && error.stack ? redactSecrets(error.stack) : undefined,
       );
-      return errorResult(
-        `Internal error in ${name}: An unexpected error occurred. Error ID: ${call.callId}. ` +
-          'Please contact support if this persists.',
-      );
+      return {
+        errorType: 'internal_error',
+        outcome: 'internal_error',
+        result: errorResult(
+          `Internal error in ${name}: An unexpected error occurred. Error ID: ${call.callId}. ` +
+            'Please contact support if this persists.',
+        ),
+      };
     }
   }
+}
+
+/** A Superset-style error object (`{error, error_type}`) is a result, but not a success to count. */
+function errorTypeOf(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const errorType = (value as Record<string, unknown>).error_type;
+  return typeof errorType === 'string' ? errorType : null;
+}
+
+function textBytes(result: CallToolResult): number {
+  let bytes = 0;
+  for (const block of result.content) {
+    if (block.type === 'text') bytes += Buffer.byteLength(block.text);
+  }
+  return bytes;
 }
 
 function describeError(error: unknown): string {

@@ -14,11 +14,12 @@ import { SchemaTools } from './system/schema.tool.js';
 import { SystemPrompts } from './system/system.prompt.js';
 import { SystemResources } from './system/system.resource.js';
 import { SystemTools } from './system/system.tool.js';
+import { ToolCallObservers } from './tool-call-observers.service.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { ToolRegistry } from './tool-registry.service.js';
 
 @Module({
-  exports: [McpFeatureRegistry, ToolExecutor, ToolRegistry],
+  exports: [McpFeatureRegistry, ToolCallObservers, ToolExecutor, ToolRegistry],
   imports: [DiscoveryModule, SupersetModule, UsersModule],
   providers: [
     CallerReach,
@@ -32,6 +33,7 @@ import { ToolRegistry } from './tool-registry.service.js';
     SystemPrompts,
     SystemResources,
     SystemTools,
+    ToolCallObservers,
     ToolExecutor,
     ToolRegistry,
   ],

@@ -123,6 +123,7 @@ function toolCall(
   return {
     callId: randomUUID().replaceAll('-', ''),
     caller,
+    notes: {},
     log: (level: LogLevel, data: unknown, logger?: string) =>
       extra.sendNotification({
         method: 'notifications/message',

@@ -195,6 +195,7 @@ describe(DashboardsTools.name, () => {
         if (!user) throw new Error(`no demo user ${username}`);
         const toolCall: ToolCall = {
           callId: 'd'.repeat(32),
+          notes: {},
           caller: { principal: null, scopes: [], user },
           log: () => Promise.resolve(),
           reportProgress: () => Promise.resolve(),

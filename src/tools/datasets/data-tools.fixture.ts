@@ -167,6 +167,7 @@ export async function createDataToolsFixture(
 function toolCall(tool: string, user: ToolCall['caller']['user']): ToolCall {
   return {
     callId: 'd'.repeat(32),
+    notes: {},
     caller: { principal: null, scopes: [], user },
     log: () => Promise.resolve(),
     reportProgress: () => Promise.resolve(),

@@ -151,6 +151,7 @@ async function postgresStore(): Promise<Store> {
 function toolCall(tool: string, caller: Caller): ToolCall {
   return {
     callId: 'a'.repeat(32),
+    notes: {},
     caller,
     log: () => Promise.resolve(),
     reportProgress: () => Promise.resolve(),
