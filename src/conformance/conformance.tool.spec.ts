@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SettingsModule } from '../config/settings.module.js';
 import type { Settings } from '../config/settings.js';
 import type { ClientRequest, LogLevel, ToolCall } from '../tools/tool-call.js';
+import { ToolCallObservers } from '../tools/tool-call-observers.service.js';
 import { ToolExecutor } from '../tools/tool-executor.service.js';
 import { SecurityService } from '../users/security.service.js';
 import { ToolRegistry } from '../tools/tool-registry.service.js';
@@ -108,7 +109,7 @@ describe(ConformanceTools.name, () => {
         PermissiveSecurityModule,
         ConformanceModule,
       ],
-      providers: [ToolExecutor, ToolRegistry],
+      providers: [ToolCallObservers, ToolExecutor, ToolRegistry],
     }).compile();
     await moduleRef.init();
     registry = moduleRef.get(ToolRegistry);
