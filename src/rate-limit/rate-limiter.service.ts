@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { once } from 'node:events';
+
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
 import { redactSecrets } from '../common/redact-secrets.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
@@ -14,6 +16,8 @@ export const MAX_TRACKED_KEYS = 50_000;
 const REDIS_TIMEOUT_MS = 500;
 /** After a failure, hits are counted in memory this long before Redis is tried again. */
 const REDIS_RETRY_MS = 1_000;
+/** How long start-up waits for the first connection, which refuses commands until it is ready. */
+const REDIS_CONNECT_WAIT_MS = 3_000;
 
 export type RateLimitKind = 'http' | 'tool';
 
@@ -33,7 +37,7 @@ export type RateLimitRefusalListener = (refusal: RateLimitRefusal) => void;
  * limit), with one warning per outage.
  */
 @Injectable()
-export class RateLimiter {
+export class RateLimiter implements OnApplicationBootstrap {
   readonly enabled: boolean;
   readonly windowSeconds: number;
   private readonly logger = new Logger(RateLimiter.name);
@@ -44,7 +48,10 @@ export class RateLimiter {
   private redisDown = false;
   private redisRetryAt = 0;
 
-  constructor(@InjectSettings() settings: Settings, connections: RedisConnections) {
+  constructor(
+    @InjectSettings() settings: Settings,
+    private readonly connections: RedisConnections,
+  ) {
     const config = settings.MCP_RATE_LIMIT_CONFIG;
     this.enabled = config.enabled;
     this.windowSeconds = config.window_seconds;
@@ -54,6 +61,17 @@ export class RateLimiter {
           `${settings.MCP_STORE_CONFIG.CACHE_KEY_PREFIX}ratelimit:`,
         )
       : null;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled || this.redis === null) return;
+    const client = this.connections.client();
+    if (client.status === 'ready') return;
+    const waited = new AbortController();
+    const timer = setTimeout(() => waited.abort(), REDIS_CONNECT_WAIT_MS);
+    // Not ready in time: the first hits say Redis is unavailable and are counted here.
+    await once(client, 'ready', { signal: waited.signal }).catch(() => undefined);
+    clearTimeout(timer);
   }
 
   /** Refusals since start-up, by kind (the metrics module reads these). */
