@@ -124,6 +124,43 @@ describe('rate limits', () => {
     });
   });
 
+  describe('with token authentication', () => {
+    const HTTP_LIMIT = 3;
+    const data = temporaryDataDir();
+    let service: ServiceProcess;
+
+    beforeAll(async () => {
+      service = await startServiceProcess({
+        MCP_AUTH_ENABLED: 'true',
+        MCP_JWT_ALGORITHM: 'HS256',
+        MCP_JWT_SECRET: 'e2e-rate-limit-secret-for-hs256-0123456789',
+        MCP_RATE_LIMIT_CONFIG: JSON.stringify({
+          enabled: true,
+          http_requests_per_window: HTTP_LIMIT,
+        }),
+        SUPERSET_MCP_DATA_DIR: data.dir,
+      });
+    });
+
+    afterAll(async () => {
+      await service?.stop();
+      data.remove();
+    });
+
+    it('counts requests before authentication: refused tokens and missing ones alike', async () => {
+      const badToken = { ...ACCEPT_BOTH, Authorization: 'Bearer not-a-valid-jwt' };
+      for (let i = 0; i < HTTP_LIMIT; i += 1) {
+        expect((await postJson(service.url, LIST_TOOLS, badToken)).status).toBe(401);
+      }
+      expect((await postJson(service.url, LIST_TOOLS, badToken)).status).toBe(429);
+      const noToken = { ...ACCEPT_BOTH, 'X-Forwarded-For': '10.9.0.1' };
+      for (let i = 0; i < HTTP_LIMIT; i += 1) {
+        expect((await postJson(service.url, LIST_TOOLS, noToken)).status).toBe(401);
+      }
+      expect((await postJson(service.url, LIST_TOOLS, noToken)).status).toBe(429);
+    });
+  });
+
   describe('with Redis, across two service processes', () => {
     const HTTP_LIMIT = 10;
     const prefix = `superset_mcp_e2e_${randomBytes(6).toString('hex')}_`;
