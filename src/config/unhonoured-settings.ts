@@ -19,7 +19,7 @@ export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
   {
     setting: 'MCP_STORE_CONFIG.enabled',
     requested: (s) => s.MCP_STORE_CONFIG.enabled,
-    instead: 'sessions stay in this process (no Redis store; CACHE_REDIS_URL is not used)',
+    instead: 'sessions stay in this process (no Redis session store; only rate limits use Redis)',
   },
   {
     setting: 'MCP_CACHE_CONFIG.enabled',

@@ -4,7 +4,8 @@ export type ToolErrorCode =
   | 'not_found'
   | 'invalid_request'
   | 'database_error'
-  | 'response_too_large';
+  | 'response_too_large'
+  | 'rate_limited';
 
 /**
  * A failure whose message is safe to show the client verbatim. Anything else thrown by a tool is

@@ -1,0 +1,29 @@
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+
+import { InjectSettings } from '../config/inject-settings.decorator.js';
+import type { Settings } from '../config/settings.js';
+import { ToolsModule } from '../tools/tools.module.js';
+import { HttpRateLimitMiddleware } from './http-rate-limit.middleware.js';
+import { RateLimitSettingsReporter } from './rate-limit-settings.reporter.js';
+import { RateLimiter } from './rate-limiter.service.js';
+import { ToolRateLimitGuard } from './tool-rate-limit.guard.js';
+
+/** `MCP_RATE_LIMIT_CONFIG`: requests to /mcp per principal, tool calls per Superset user. */
+@Module({
+  exports: [RateLimiter],
+  imports: [ToolsModule],
+  providers: [
+    RateLimitSettingsReporter,
+    RateLimiter,
+    { provide: APP_GUARD, useClass: ToolRateLimitGuard },
+  ],
+})
+export class RateLimitModule implements NestModule {
+  constructor(@InjectSettings() private readonly settings: Settings) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (!this.settings.MCP_RATE_LIMIT_CONFIG.enabled) return;
+    consumer.apply(HttpRateLimitMiddleware).forRoutes({ method: RequestMethod.ALL, path: 'mcp' });
+  }
+}
