@@ -6,7 +6,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 
-import type { ClientMessageRouter } from './client-message-router.service.js';
+import { ROUTED_ID_PREFIX, type ClientMessageRouter } from './client-message-router.service.js';
 import { invalidParamsResponse } from './request-params-check.js';
 import { wireErrorMessage } from './wire-error-message.js';
 
@@ -21,7 +21,7 @@ export class RoutedTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
-  private readonly prefix = `srv-${randomUUID()}-`;
+  private readonly prefix = `${ROUTED_ID_PREFIX}${randomUUID()}-`;
   private readonly releases = new Set<() => void>();
 
   constructor(
