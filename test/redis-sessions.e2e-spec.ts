@@ -15,6 +15,7 @@ import {
 } from './support/service-process.js';
 
 const PROTOCOL_VERSION = '2025-06-18';
+const RESUMABLE_PROTOCOL_VERSION = '2025-11-25';
 const JSON_ONLY = { Accept: 'application/json' };
 const ACCEPT_BOTH = { Accept: 'application/json, text/event-stream' };
 /** How long the test waits for something that must happen (a reconnection); never asserted on. */
@@ -84,6 +85,8 @@ class OwnRedis {
 /** The messages of one POST answered as an SSE stream, read as they arrive. */
 class EventStream {
   private readonly received: Message[] = [];
+  /** The SSE event ids seen, in order (the first is the SDK's priming event when resumable). */
+  readonly eventIds: string[] = [];
   private buffer = '';
   private wake: (() => void) | null = null;
   private ended = false;
@@ -93,6 +96,12 @@ class EventStream {
     body: ReadableStream<Uint8Array>,
   ) {
     void this.read(body);
+  }
+
+  /** Resolves once the stream has ended (the server closed it). */
+  async end(): Promise<Message[]> {
+    while (!this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.received;
   }
 
   /** The first message (from the start of the stream) that fits; rejects if the stream ends first. */
@@ -118,11 +127,16 @@ class EventStream {
         while ((end = this.buffer.indexOf('\n\n')) >= 0) {
           const event = this.buffer.slice(0, end);
           this.buffer = this.buffer.slice(end + 2);
-          const data = event
-            .split('\n')
+          const lines = event.split('\n');
+          const data = lines
             .filter((line) => line.startsWith('data:'))
             .map((line) => line.slice(5).trim())
             .join('\n');
+          const id = lines
+            .find((line) => line.startsWith('id:'))
+            ?.slice(3)
+            .trim();
+          if (id) this.eventIds.push(id);
           if (data) this.received.push(JSON.parse(data) as Message);
         }
         this.wake?.();
@@ -137,9 +151,15 @@ class EventStream {
 
 /** An MCP client made of raw POSTs, so that the test chooses which process gets each one. */
 class RawSession {
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    readonly protocolVersion: string,
+  ) {}
 
-  static async initialize(service: ServiceProcess): Promise<RawSession> {
+  static async initialize(
+    service: ServiceProcess,
+    protocolVersion = PROTOCOL_VERSION,
+  ): Promise<RawSession> {
     const answer = await postJson(
       service.url,
       {
@@ -149,13 +169,13 @@ class RawSession {
         params: {
           capabilities: { elicitation: {}, sampling: {} },
           clientInfo: { name: 'redis-e2e', version: '1' },
-          protocolVersion: PROTOCOL_VERSION,
+          protocolVersion,
         },
       },
       JSON_ONLY,
     );
     expect(answer.status).toBe(200);
-    const session = new RawSession(answer.headers.get('mcp-session-id') ?? '');
+    const session = new RawSession(answer.headers.get('mcp-session-id') ?? '', protocolVersion);
     expect(session.id).toMatch(/^[0-9a-f]{64}$/);
     const initialized = await session.post(service, {
       jsonrpc: '2.0',
@@ -168,7 +188,7 @@ class RawSession {
   post(service: ServiceProcess, body: Message): ReturnType<typeof postJson> {
     return postJson(service.url, body, {
       ...JSON_ONLY,
-      'Mcp-Protocol-Version': PROTOCOL_VERSION,
+      'Mcp-Protocol-Version': this.protocolVersion,
       'Mcp-Session-Id': this.id,
     });
   }
@@ -181,16 +201,31 @@ class RawSession {
 
   /** A request answered as an SSE stream, which the server also uses to ask the client. */
   async stream(service: ServiceProcess, body: Message): Promise<EventStream> {
+    return this.open(service, 'POST', body);
+  }
+
+  /** GET with `Last-Event-ID`: the rest of a stream that broke. */
+  resume(service: ServiceProcess, lastEventId: string): Promise<EventStream> {
+    return this.open(service, 'GET', undefined, { 'Last-Event-ID': lastEventId });
+  }
+
+  private async open(
+    service: ServiceProcess,
+    method: 'GET' | 'POST',
+    body?: Message,
+    headers: Record<string, string> = {},
+  ): Promise<EventStream> {
     const controller = new AbortController();
     const response = await fetch(service.url, {
-      body: JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
       headers: {
         ...ACCEPT_BOTH,
         'Content-Type': 'application/json',
-        'Mcp-Protocol-Version': PROTOCOL_VERSION,
+        'Mcp-Protocol-Version': this.protocolVersion,
         'Mcp-Session-Id': this.id,
+        ...headers,
       },
-      method: 'POST',
+      method,
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
@@ -314,6 +349,53 @@ describe('sessions and client messages shared through Redis by two processes', (
     } finally {
       call.close();
     }
+  });
+
+  it('resumes on B, with Last-Event-ID, a stream that broke on A while its call goes on', async () => {
+    const session = await RawSession.initialize(a, RESUMABLE_PROTOCOL_VERSION);
+    const call = await session.stream(a, {
+      id: 'call-resumed',
+      jsonrpc: '2.0',
+      method: 'tools/call',
+      params: { arguments: { prompt: 'Resume me' }, name: 'test_sampling' },
+    });
+    await call.next((message) => message.method === 'sampling/createMessage');
+    const [priming] = call.eventIds;
+    expect(priming).toBeTruthy();
+    call.close();
+
+    const resumed = await session.resume(b, priming);
+    try {
+      const asked = await resumed.next((message) => message.method === 'sampling/createMessage');
+      const answered = await session.post(b, {
+        id: asked.id,
+        jsonrpc: '2.0',
+        result: { content: { text: 'resumed', type: 'text' }, model: 'e2e', role: 'assistant' },
+      });
+      expect(answered.status).toBe(202);
+      const messages = await resumed.end();
+      const result = messages.find((message) => message.id === 'call-resumed');
+      expect(result?.result.content[0].text).toBe('LLM response: resumed');
+    } finally {
+      resumed.close();
+    }
+  });
+
+  it('answers a GET without Last-Event-ID 405, and an unknown Last-Event-ID 400', async () => {
+    const session = await RawSession.initialize(a, RESUMABLE_PROTOCOL_VERSION);
+    const plain = await fetch(b.url, {
+      headers: { ...ACCEPT_BOTH, 'Mcp-Session-Id': session.id },
+    });
+    expect(plain.status).toBe(405);
+    const unknown = await fetch(b.url, {
+      headers: {
+        ...ACCEPT_BOTH,
+        'Last-Event-ID': `${randomUUID()}_1-0`,
+        'Mcp-Session-Id': session.id,
+      },
+    });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as Message).error.message).toMatch(/cannot be resumed/);
   });
 
   it('refuses with a retryable 503 while Redis is down and serves the same session once it is back', async () => {

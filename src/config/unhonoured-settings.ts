@@ -17,11 +17,6 @@ const present = (value: unknown): boolean => value !== undefined && value !== nu
  */
 export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
   {
-    setting: 'MCP_STORE_CONFIG.event_store_max_events, event_store_ttl and event_store_prefix',
-    requested: (s) => s.MCP_STORE_CONFIG.enabled,
-    instead: 'no event store: a broken SSE stream cannot be resumed with Last-Event-ID',
-  },
-  {
     setting: 'MCP_CACHE_CONFIG.enabled',
     requested: (s) => s.MCP_CACHE_CONFIG.enabled,
     instead: 'nothing is cached; every call reads the metadata database',

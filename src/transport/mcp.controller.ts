@@ -1,4 +1,15 @@
-import { Controller, Delete, Get, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Inject,
+  Logger,
+  Optional,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   StreamableHTTPServerTransport,
   type StreamableHTTPServerTransportOptions,
@@ -13,13 +24,17 @@ import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
 import { RedisUnavailableError } from '../redis/redis-connections.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
+import { EVENT_STORE } from './event-store.provider.js';
 import { helloPage } from './hello-page.js';
 import { sendJsonRpcError } from './json-rpc-error.js';
 import { mcpEndpointUrl } from './mcp-endpoint.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { OriginGuard } from './origin.guard.js';
+import type { RedisEventStore } from './redis-event-store.js';
+import { RequestEventStore } from './request-event-store.js';
 import type { SessionRecord } from './session-record.js';
 import { MAX_CLIENT_STATE_BYTES, SessionService } from './session.service.js';
+import { StreamResumer } from './stream-resumer.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 const SESSION_NOT_FOUND = -32001;
@@ -27,6 +42,11 @@ const SESSION_NOT_FOUND = -32001;
 const SESSION_ID = /^[0-9a-f]{64}$/;
 const STORE_FULL_RETRY_AFTER_SECONDS = 60;
 const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+/** The first protocol version whose clients resume a stream (it has the SDK's priming event). */
+const RESUMABLE_PROTOCOL_VERSION = '2025-11-25';
+/** How long a call whose client's stream broke goes on (for a resume) before it is closed. */
+const LONGEST_ORPHANED_CALL_MS = 10 * 60_000;
+const MAX_EVENT_ID_LENGTH = 100;
 
 /**
  * Streamable HTTP at /mcp. Every POST is answered by a fresh server and transport; sessions live in
@@ -43,6 +63,7 @@ export class McpController {
     private readonly servers: McpServerFactory,
     private readonly router: ClientMessageRouter,
     @InjectSettings() private readonly settings: Settings,
+    @Optional() @Inject(EVENT_STORE) private readonly events: RedisEventStore | null = null,
   ) {}
 
   @Post()
@@ -77,7 +98,14 @@ export class McpController {
   }
 
   @Get()
-  get(@Req() request: Request, @Res() response: Response): void {
+  async get(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const lastEventId = request.header('last-event-id');
+    if (lastEventId !== undefined && this.events) {
+      const events = this.events;
+      return this.unlessStoreDown(response, () =>
+        this.resume(request, response, events, lastEventId),
+      );
+    }
     const accept = request.header('accept') ?? '';
     if (accept.includes('text/html') && !accept.includes('text/event-stream')) {
       response
@@ -112,6 +140,54 @@ export class McpController {
       return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
     }
     response.status(200).end();
+  }
+
+  /** GET with `Last-Event-ID`: the rest of a broken SSE stream of this session, from any replica. */
+  private async resume(
+    request: Request,
+    response: Response,
+    events: RedisEventStore,
+    lastEventId: string,
+  ): Promise<void> {
+    const caller = await this.authenticate(request, response);
+    if (!caller) return;
+    if (!(request.header('accept') ?? '').includes('text/event-stream')) {
+      return sendJsonRpcError(
+        response,
+        406,
+        -32000,
+        'Not Acceptable: Client must accept text/event-stream',
+      );
+    }
+    const sessionId = request.header(SESSION_HEADER);
+    if (sessionId === undefined) {
+      return sendJsonRpcError(
+        response,
+        400,
+        -32000,
+        'Bad Request: Mcp-Session-Id header is required',
+      );
+    }
+    const session = SESSION_ID.test(sessionId) ? await this.sessions.find(sessionId, caller) : null;
+    if (!session) return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+    const tail = lastEventId.length <= MAX_EVENT_ID_LENGTH ? await events.after(lastEventId) : null;
+    if (!tail || tail.sessionId !== session.id) {
+      return sendJsonRpcError(
+        response,
+        400,
+        -32000,
+        'Unknown or expired Last-Event-ID: this stream cannot be resumed; send the request again',
+      );
+    }
+    response.status(200).set({
+      'Cache-Control': 'no-cache, no-transform',
+      'Content-Type': 'text/event-stream',
+      'X-Accel-Buffering': 'no',
+      [SESSION_HEADER]: session.id,
+    });
+    response.flushHeaders();
+    const followForMs = this.settings.MCP_STORE_CONFIG.event_store_ttl * 1000;
+    await new StreamResumer(events, response, lastEventId, followForMs).run(tail.events);
   }
 
   /**
@@ -195,15 +271,27 @@ export class McpController {
     const jsonResponse = !accept.includes('text/event-stream');
     if (jsonResponse) request.headers.accept = 'application/json, text/event-stream';
 
+    const eventStore = jsonResponse ? null : this.eventStoreFor(session, body);
     const transport = new StreamableHTTPServerTransport({
       enableJsonResponse: jsonResponse,
       sessionIdGenerator: undefined,
       ...sessionOptions,
+      ...(eventStore ? { eventStore } : {}),
     });
     try {
       const server = await this.servers.create(caller, session, transport, session?.id ?? null);
       response.on('close', () => {
-        void server.close();
+        // A resumable call goes on when the client's stream breaks; its events are stored.
+        if (!eventStore) return void server.close();
+        const limit = Math.min(
+          this.settings.MCP_STORE_CONFIG.event_store_ttl * 1000,
+          LONGEST_ORPHANED_CALL_MS,
+        );
+        const timer = setTimeout(() => void server.close(), limit);
+        void eventStore.answered.then(() => {
+          clearTimeout(timer);
+          void server.close();
+        });
       });
       await server.connect();
       await transport.handleRequest(request, response, body);
@@ -216,6 +304,19 @@ export class McpController {
       );
       sendJsonRpcError(response, 500, -32603, 'Internal error');
     }
+  }
+
+  /** A store for this POST's SSE events when the client can resume them (Redis store on). */
+  private eventStoreFor(session: SessionRecord | null, body: unknown): RequestEventStore | null {
+    if (!this.events || !session || session.protocolVersion < RESUMABLE_PROTOCOL_VERSION) {
+      return null;
+    }
+    const messages = (Array.isArray(body) ? body : [body]) as Record<string, unknown>[];
+    const requestIds = messages
+      .filter((message) => typeof message?.method === 'string' && 'id' in message)
+      .map((message) => message.id as string | number);
+    if (requestIds.length === 0) return null;
+    return new RequestEventStore(this.events, session.id, requestIds);
   }
 
   private async authenticate(request: Request, response: Response): Promise<Caller | null> {

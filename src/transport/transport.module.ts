@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { ToolsModule } from '../tools/tools.module.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
+import { eventStoreProvider } from './event-store.provider.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { McpController } from './mcp.controller.js';
 import { OriginGuard } from './origin.guard.js';
@@ -14,6 +15,7 @@ import { SessionService } from './session.service.js';
   imports: [AuthModule, ToolsModule],
   providers: [
     ClientMessageRouter,
+    eventStoreProvider,
     McpServerFactory,
     OriginGuard,
     SessionService,
