@@ -4,6 +4,7 @@ import {
   Get,
   Inject,
   Logger,
+  type OnApplicationShutdown,
   Optional,
   Post,
   Req,
@@ -47,6 +48,8 @@ const RESUMABLE_PROTOCOL_VERSION = '2025-11-25';
 /** How long a call whose client's stream broke goes on (for a resume) before it is closed. */
 const LONGEST_ORPHANED_CALL_MS = 10 * 60_000;
 const MAX_EVENT_ID_LENGTH = 100;
+/** Resumed streams one process follows at once; each polls the event store. */
+const MAX_RESUMED_STREAMS = 1000;
 
 /**
  * Streamable HTTP at /mcp. Every POST is answered by a fresh server and transport; sessions live in
@@ -54,8 +57,10 @@ const MAX_EVENT_ID_LENGTH = 100;
  */
 @Controller('mcp')
 @UseGuards(OriginGuard)
-export class McpController {
+export class McpController implements OnApplicationShutdown {
   private readonly logger = new Logger(McpController.name);
+  /** The resumed streams this process follows, by SSE stream id (one each: a new resume wins). */
+  private readonly resumed = new Map<string, StreamResumer>();
 
   constructor(
     private readonly auth: AuthService,
@@ -179,6 +184,14 @@ export class McpController {
         'Unknown or expired Last-Event-ID: this stream cannot be resumed; send the request again',
       );
     }
+    const streamId = lastEventId.split('_')[0] ?? lastEventId;
+    this.resumed.get(streamId)?.stop();
+    this.resumed.delete(streamId);
+    if (this.resumed.size >= MAX_RESUMED_STREAMS) {
+      return sendJsonRpcError(response, 503, -32000, 'Too many resumed streams; try again later', {
+        'Retry-After': String(STORE_DOWN_RETRY_AFTER_SECONDS),
+      });
+    }
     response.status(200).set({
       'Cache-Control': 'no-cache, no-transform',
       'Content-Type': 'text/event-stream',
@@ -187,7 +200,18 @@ export class McpController {
     });
     response.flushHeaders();
     const followForMs = this.settings.MCP_STORE_CONFIG.event_store_ttl * 1000;
-    await new StreamResumer(events, response, lastEventId, followForMs).run(tail.events);
+    const resumer = new StreamResumer(events, response, lastEventId, followForMs);
+    this.resumed.set(streamId, resumer);
+    try {
+      await resumer.run(tail.events);
+    } finally {
+      if (this.resumed.get(streamId) === resumer) this.resumed.delete(streamId);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const resumer of this.resumed.values()) resumer.stop();
+    this.resumed.clear();
   }
 
   /**
@@ -287,7 +311,7 @@ export class McpController {
           this.settings.MCP_STORE_CONFIG.event_store_ttl * 1000,
           LONGEST_ORPHANED_CALL_MS,
         );
-        const timer = setTimeout(() => void server.close(), limit);
+        const timer = setTimeout(() => void server.close(), limit).unref();
         void eventStore.answered.then(() => {
           clearTimeout(timer);
           void server.close();

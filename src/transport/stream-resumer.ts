@@ -27,12 +27,17 @@ export class StreamResumer {
     response.on('close', () => (this.gone = true));
   }
 
+  /** Ends the stream at the next poll (a newer resume of the same stream, or shutdown). */
+  stop(): void {
+    this.gone = true;
+  }
+
   async run(first: readonly StoredEvent[]): Promise<void> {
     this.write(first);
     const deadline = Date.now() + this.followForMs;
     let quietSince = Date.now();
     while (!this.finished && !this.gone && Date.now() < deadline) {
-      await sleep(POLL_INTERVAL_MS);
+      await sleep(POLL_INTERVAL_MS, undefined, { ref: false });
       // A Redis blip while following is waited out; the stream ends only at the deadline.
       const next = await this.events.after(this.cursor).catch(() => undefined);
       if (next === null) break;
