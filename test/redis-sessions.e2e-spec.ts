@@ -381,6 +381,36 @@ describe('sessions and client messages shared through Redis by two processes', (
     }
   });
 
+  it('ends a resumed stream when its call is cancelled', async () => {
+    const session = await RawSession.initialize(a, RESUMABLE_PROTOCOL_VERSION);
+    const call = await session.stream(a, {
+      id: 'call-resumed-cancelled',
+      jsonrpc: '2.0',
+      method: 'tools/call',
+      params: { arguments: { message: 'Still there?' }, name: 'test_elicitation' },
+    });
+    const asked = await call.next((message) => message.method === 'elicitation/create');
+    const [priming] = call.eventIds;
+    call.close();
+
+    const resumed = await session.resume(b, priming);
+    try {
+      await resumed.next((message) => message.method === 'elicitation/create');
+      const cancelled = await session.post(a, {
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: 'call-resumed-cancelled' },
+      });
+      expect(cancelled.status).toBe(202);
+      const messages = await resumed.end();
+      expect(messages.some((message) => message.id === 'call-resumed-cancelled')).toBe(false);
+      const withdrawn = messages.find((message) => message.method === 'notifications/cancelled');
+      expect(withdrawn?.params.requestId).toBe(asked.id);
+    } finally {
+      resumed.close();
+    }
+  });
+
   it('answers a GET without Last-Event-ID 405, and an unknown Last-Event-ID 400', async () => {
     const session = await RawSession.initialize(a, RESUMABLE_PROTOCOL_VERSION);
     const plain = await fetch(b.url, {

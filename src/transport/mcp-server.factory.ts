@@ -65,6 +65,7 @@ export class McpServerFactory {
     session: SessionRecord | null,
     transport: Transport,
     routingSessionId: string | null,
+    onCancelled?: (requestId: string | number) => void,
   ): Promise<RequestServer> {
     const visibleTools = await this.toolsVisibleTo(caller);
     const server = new Server(
@@ -95,7 +96,7 @@ export class McpServerFactory {
       return {};
     });
     this.features.attach(server, caller);
-    const routed = new RoutedTransport(transport, this.router, routingSessionId);
+    const routed = new RoutedTransport(transport, this.router, routingSessionId, onCancelled);
     return {
       close: () => server.close(),
       connect: () => server.connect(routed),

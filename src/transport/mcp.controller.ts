@@ -303,7 +303,13 @@ export class McpController implements OnApplicationShutdown {
       ...(eventStore ? { eventStore } : {}),
     });
     try {
-      const server = await this.servers.create(caller, session, transport, session?.id ?? null);
+      const server = await this.servers.create(
+        caller,
+        session,
+        transport,
+        session?.id ?? null,
+        eventStore ? (requestId) => void eventStore.cancelled(requestId) : undefined,
+      );
       response.on('close', () => {
         // A resumable call goes on when the client's stream breaks; its events are stored.
         if (!eventStore) return void server.close();

@@ -128,6 +128,21 @@ describe(RequestEventStore.name, () => {
     expect(tail?.events.map((event) => event.last)).toEqual([false, true]);
   });
 
+  it('ends the stream when its last unanswered request is cancelled', async () => {
+    const shared = new RedisEventStore(connections, prefix, LIMITS);
+    const events = new RequestEventStore(shared, SESSION, [1, 2]);
+    const stream = randomUUID();
+    const priming = await events.storeEvent(stream, {} as JSONRPCMessage);
+    await events.storeEvent(stream, { id: 1, jsonrpc: '2.0', result: {} });
+    await events.cancelled(2);
+    await events.answered;
+    const tail = await shared.after(priming);
+    expect(tail?.events.map((event) => [event.message, event.last])).toEqual([
+      [{ id: 1, jsonrpc: '2.0', result: {} }, false],
+      [{}, true],
+    ]);
+  });
+
   it('still hands out an id when Redis cannot keep the event', async () => {
     const unreachable = await connectionsTo('redis://127.0.0.1:1/0');
     try {

@@ -12,6 +12,7 @@ import type { RedisEventStore } from './redis-event-store.js';
 export class RequestEventStore implements EventStore {
   private readonly unanswered: Set<string>;
   private finish!: () => void;
+  private streamId: string | null = null;
   /** Resolves once every request of the POST has its answer on the stream. */
   readonly answered = new Promise<void>((resolve) => (this.finish = resolve));
 
@@ -25,6 +26,7 @@ export class RequestEventStore implements EventStore {
 
   /** Never rejects: a message Redis could not keep still goes out live, with an id no resume finds. */
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+    this.streamId = streamId;
     const isAnswer = 'id' in message && !('method' in message);
     if (isAnswer) this.unanswered.delete(idKey(message.id));
     const last = isAnswer && this.unanswered.size === 0;
@@ -34,6 +36,22 @@ export class RequestEventStore implements EventStore {
       return `${streamId}_0-0`;
     } finally {
       if (last) this.finish();
+    }
+  }
+
+  /**
+   * A request of the POST was cancelled: it gets no answer, so it no longer holds the stream open.
+   * When it was the last, an empty closing event ends the streams that resumed it.
+   */
+  async cancelled(requestId: string | number): Promise<void> {
+    if (!this.unanswered.delete(idKey(requestId)) || this.unanswered.size > 0) return;
+    try {
+      if (this.streamId)
+        await this.store.append(this.sessionId, this.streamId, {} as JSONRPCMessage, true);
+    } catch {
+      // A resume then follows until the store's TTL.
+    } finally {
+      this.finish();
     }
   }
 

@@ -28,6 +28,8 @@ export class RoutedTransport implements Transport {
     private readonly inner: Transport,
     private readonly router: ClientMessageRouter,
     private readonly routingSessionId: string | null,
+    /** Told when a cancellation for one of this request's calls arrives (it will get no answer). */
+    private readonly onCancelled?: (requestId: string | number) => void,
   ) {
     inner.onclose = () => {
       this.releaseAll();
@@ -42,9 +44,10 @@ export class RoutedTransport implements Transport {
       }
       if (this.routingSessionId && 'method' in message && 'id' in message) {
         this.hold(
-          this.router.trackCall(this.routingSessionId, message.id, (cancel) =>
-            this.onmessage?.(cancel as JSONRPCMessage),
-          ),
+          this.router.trackCall(this.routingSessionId, message.id, (cancel) => {
+            this.onmessage?.(cancel as JSONRPCMessage);
+            this.onCancelled?.(message.id);
+          }),
         );
       }
       this.onmessage?.(message, extra);
