@@ -39,7 +39,6 @@ describe('unhonouredSettingWarnings', () => {
     });
     const warnings = unhonouredSettingWarnings(settings);
     expect(warnings.map((warning) => warning.split(':')[0])).toEqual([
-      'MCP_STORE_CONFIG.enabled',
       'MCP_CACHE_CONFIG.enabled',
       'MCP_STRUCTURED_OUTPUT_ENABLED',
       'MCP_TOOL_SEARCH_CONFIG',

@@ -17,11 +17,6 @@ const present = (value: unknown): boolean => value !== undefined && value !== nu
  */
 export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
   {
-    setting: 'MCP_STORE_CONFIG.enabled',
-    requested: (s) => s.MCP_STORE_CONFIG.enabled,
-    instead: 'sessions stay in this process (no Redis session store; only rate limits use Redis)',
-  },
-  {
     setting: 'MCP_CACHE_CONFIG.enabled',
     requested: (s) => s.MCP_CACHE_CONFIG.enabled,
     instead: 'nothing is cached; every call reads the metadata database',

@@ -65,6 +65,7 @@ export class McpServerFactory {
     session: SessionRecord | null,
     transport: Transport,
     routingSessionId: string | null,
+    onCancelled?: (requestId: string | number) => void,
   ): Promise<RequestServer> {
     const visibleTools = await this.toolsVisibleTo(caller);
     const server = new Server(
@@ -95,7 +96,7 @@ export class McpServerFactory {
       return {};
     });
     this.features.attach(server, caller);
-    const routed = new RoutedTransport(transport, this.router, routingSessionId);
+    const routed = new RoutedTransport(transport, this.router, routingSessionId, onCancelled);
     return {
       close: () => server.close(),
       connect: () => server.connect(routed),
@@ -136,7 +137,9 @@ function toolCall(
         params: { progress, progressToken, ...(total === undefined ? {} : { total }), message },
       });
     },
-    requestFromClient: (request) => extra.sendRequest(request as ServerRequest, AnyResult),
+    // With the call's signal, a cancelled call stops waiting and tells the client to drop the request.
+    requestFromClient: (request) =>
+      extra.sendRequest(request as ServerRequest, AnyResult, { signal: extra.signal }),
     sessionId: session?.id ?? null,
     signal: extra.signal,
     tool: tool.options.name,

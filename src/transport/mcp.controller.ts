@@ -1,4 +1,16 @@
-import { Controller, Delete, Get, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Inject,
+  Logger,
+  type OnApplicationShutdown,
+  Optional,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   StreamableHTTPServerTransport,
   type StreamableHTTPServerTransportOptions,
@@ -11,20 +23,33 @@ import type { Caller } from '../auth/caller.js';
 import { redactSecrets } from '../common/redact-secrets.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
+import { RedisUnavailableError } from '../redis/redis-connections.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
+import { EVENT_STORE } from './event-store.provider.js';
 import { helloPage } from './hello-page.js';
 import { sendJsonRpcError } from './json-rpc-error.js';
 import { mcpEndpointUrl } from './mcp-endpoint.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { OriginGuard } from './origin.guard.js';
+import type { RedisEventStore } from './redis-event-store.js';
+import { RequestEventStore } from './request-event-store.js';
 import type { SessionRecord } from './session-record.js';
 import { MAX_CLIENT_STATE_BYTES, SessionService } from './session.service.js';
+import { StreamResumer } from './stream-resumer.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 const SESSION_NOT_FOUND = -32001;
 /** What `SessionService.newId` mints; anything else cannot name a session. */
 const SESSION_ID = /^[0-9a-f]{64}$/;
 const STORE_FULL_RETRY_AFTER_SECONDS = 60;
+const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+/** The first protocol version whose clients resume a stream (it has the SDK's priming event). */
+const RESUMABLE_PROTOCOL_VERSION = '2025-11-25';
+/** How long a call whose client's stream broke goes on (for a resume) before it is closed. */
+const LONGEST_ORPHANED_CALL_MS = 10 * 60_000;
+const MAX_EVENT_ID_LENGTH = 100;
+/** Resumed streams one process follows at once; each polls the event store. */
+const MAX_RESUMED_STREAMS = 1000;
 
 /**
  * Streamable HTTP at /mcp. Every POST is answered by a fresh server and transport; sessions live in
@@ -32,8 +57,10 @@ const STORE_FULL_RETRY_AFTER_SECONDS = 60;
  */
 @Controller('mcp')
 @UseGuards(OriginGuard)
-export class McpController {
+export class McpController implements OnApplicationShutdown {
   private readonly logger = new Logger(McpController.name);
+  /** The resumed streams this process follows, by SSE stream id (one each: a new resume wins). */
+  private readonly resumed = new Map<string, StreamResumer>();
 
   constructor(
     private readonly auth: AuthService,
@@ -41,10 +68,15 @@ export class McpController {
     private readonly servers: McpServerFactory,
     private readonly router: ClientMessageRouter,
     @InjectSettings() private readonly settings: Settings,
+    @Optional() @Inject(EVENT_STORE) private readonly events: RedisEventStore | null = null,
   ) {}
 
   @Post()
   async post(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.unlessStoreDown(response, () => this.handlePost(request, response));
+  }
+
+  private async handlePost(request: Request, response: Response): Promise<void> {
     const body: unknown = request.body;
     if (!request.is('application/json') || body === undefined) {
       return sendJsonRpcError(response, 415, -32700, 'Content-Type must be application/json');
@@ -63,7 +95,7 @@ export class McpController {
       }
     }
     if (isClientAnswerOrNotification(body)) {
-      if (session) this.router.deliver(session.id, body);
+      if (session) await this.router.deliver(session.id, body);
       response.status(202).end();
       return;
     }
@@ -71,7 +103,14 @@ export class McpController {
   }
 
   @Get()
-  get(@Req() request: Request, @Res() response: Response): void {
+  async get(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const lastEventId = request.header('last-event-id');
+    if (lastEventId !== undefined && this.events) {
+      const events = this.events;
+      return this.unlessStoreDown(response, () =>
+        this.resume(request, response, events, lastEventId),
+      );
+    }
     const accept = request.header('accept') ?? '';
     if (accept.includes('text/html') && !accept.includes('text/event-stream')) {
       response
@@ -87,6 +126,10 @@ export class McpController {
 
   @Delete()
   async delete(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.unlessStoreDown(response, () => this.handleDelete(request, response));
+  }
+
+  private async handleDelete(request: Request, response: Response): Promise<void> {
     const caller = await this.authenticate(request, response);
     if (!caller) return;
     const sessionId = request.header(SESSION_HEADER);
@@ -102,6 +145,93 @@ export class McpController {
       return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
     }
     response.status(200).end();
+  }
+
+  /** GET with `Last-Event-ID`: the rest of a broken SSE stream of this session, from any replica. */
+  private async resume(
+    request: Request,
+    response: Response,
+    events: RedisEventStore,
+    lastEventId: string,
+  ): Promise<void> {
+    const caller = await this.authenticate(request, response);
+    if (!caller) return;
+    if (!(request.header('accept') ?? '').includes('text/event-stream')) {
+      return sendJsonRpcError(
+        response,
+        406,
+        -32000,
+        'Not Acceptable: Client must accept text/event-stream',
+      );
+    }
+    const sessionId = request.header(SESSION_HEADER);
+    if (sessionId === undefined) {
+      return sendJsonRpcError(
+        response,
+        400,
+        -32000,
+        'Bad Request: Mcp-Session-Id header is required',
+      );
+    }
+    const session = SESSION_ID.test(sessionId) ? await this.sessions.find(sessionId, caller) : null;
+    if (!session) return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+    const tail = lastEventId.length <= MAX_EVENT_ID_LENGTH ? await events.after(lastEventId) : null;
+    if (!tail || tail.sessionId !== session.id) {
+      return sendJsonRpcError(
+        response,
+        400,
+        -32000,
+        'Unknown or expired Last-Event-ID: this stream cannot be resumed; send the request again',
+      );
+    }
+    const streamId = lastEventId.split('_')[0] ?? lastEventId;
+    this.resumed.get(streamId)?.stop();
+    this.resumed.delete(streamId);
+    if (this.resumed.size >= MAX_RESUMED_STREAMS) {
+      return sendJsonRpcError(response, 503, -32000, 'Too many resumed streams; try again later', {
+        'Retry-After': String(STORE_DOWN_RETRY_AFTER_SECONDS),
+      });
+    }
+    response.status(200).set({
+      'Cache-Control': 'no-cache, no-transform',
+      'Content-Type': 'text/event-stream',
+      'X-Accel-Buffering': 'no',
+      [SESSION_HEADER]: session.id,
+    });
+    response.flushHeaders();
+    const followForMs = this.settings.MCP_STORE_CONFIG.event_store_ttl * 1000;
+    const resumer = new StreamResumer(events, response, lastEventId, followForMs);
+    this.resumed.set(streamId, resumer);
+    try {
+      await resumer.run(tail.events);
+    } finally {
+      if (this.resumed.get(streamId) === resumer) this.resumed.delete(streamId);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const resumer of this.resumed.values()) resumer.stop();
+    this.resumed.clear();
+  }
+
+  /**
+   * Runs a request that needs the session store; while Redis is unreachable it is answered 503 /
+   * -32603 telling the client to retry (never "Session not found": the session may well exist).
+   */
+  private async unlessStoreDown(response: Response, handle: () => Promise<void>): Promise<void> {
+    try {
+      await handle();
+    } catch (error) {
+      // RedisConnections logs the outage once; a line per refused request would flood the log.
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      sendJsonRpcError(
+        response,
+        503,
+        -32603,
+        'Session store temporarily unavailable; retry the request shortly',
+        { 'Retry-After': String(STORE_DOWN_RETRY_AFTER_SECONDS) },
+      );
+    }
   }
 
   /** The configured public URL, else the address this request reached (the bound port, not 0). */
@@ -165,15 +295,33 @@ export class McpController {
     const jsonResponse = !accept.includes('text/event-stream');
     if (jsonResponse) request.headers.accept = 'application/json, text/event-stream';
 
+    const eventStore = jsonResponse ? null : this.eventStoreFor(session, body);
     const transport = new StreamableHTTPServerTransport({
       enableJsonResponse: jsonResponse,
       sessionIdGenerator: undefined,
       ...sessionOptions,
+      ...(eventStore ? { eventStore } : {}),
     });
     try {
-      const server = await this.servers.create(caller, session, transport, session?.id ?? null);
+      const server = await this.servers.create(
+        caller,
+        session,
+        transport,
+        session?.id ?? null,
+        eventStore ? (requestId) => void eventStore.cancelled(requestId) : undefined,
+      );
       response.on('close', () => {
-        void server.close();
+        // A resumable call goes on when the client's stream breaks; its events are stored.
+        if (!eventStore) return void server.close();
+        const limit = Math.min(
+          this.settings.MCP_STORE_CONFIG.event_store_ttl * 1000,
+          LONGEST_ORPHANED_CALL_MS,
+        );
+        const timer = setTimeout(() => void server.close(), limit).unref();
+        void eventStore.answered.then(() => {
+          clearTimeout(timer);
+          void server.close();
+        });
       });
       await server.connect();
       await transport.handleRequest(request, response, body);
@@ -186,6 +334,19 @@ export class McpController {
       );
       sendJsonRpcError(response, 500, -32603, 'Internal error');
     }
+  }
+
+  /** A store for this POST's SSE events when the client can resume them (Redis store on). */
+  private eventStoreFor(session: SessionRecord | null, body: unknown): RequestEventStore | null {
+    if (!this.events || !session || session.protocolVersion < RESUMABLE_PROTOCOL_VERSION) {
+      return null;
+    }
+    const messages = (Array.isArray(body) ? body : [body]) as Record<string, unknown>[];
+    const requestIds = messages
+      .filter((message) => typeof message?.method === 'string' && 'id' in message)
+      .map((message) => message.id as string | number);
+    if (requestIds.length === 0) return null;
+    return new RequestEventStore(this.events, session.id, requestIds);
   }
 
   private async authenticate(request: Request, response: Response): Promise<Caller | null> {
