@@ -6,6 +6,7 @@ import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporte
 import { ConformanceModule } from './conformance/conformance.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ResponseSizeModule } from './response-size/response-size.module.js';
 import { MetadataDatabaseModule } from './superset/database/metadata-database.module.js';
 import { TransportModule } from './transport/transport.module.js';
 
@@ -18,6 +19,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         MetadataDatabaseModule.forRoot(metadataUri),
         RedisModule,
+        ResponseSizeModule,
         HealthModule,
         TransportModule,
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
