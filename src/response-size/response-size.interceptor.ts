@@ -48,7 +48,8 @@ export class ResponseSizeInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.config.enabled || context.getType<string>() !== MCP_CONTEXT_TYPE) return next.handle();
+    if (!this.config.enabled || context.getType<string>() !== MCP_CONTEXT_TYPE)
+      return next.handle();
     const call = context.getArgByIndex<ToolCall | undefined>(1);
     if (!call || this.excluded.has(call.tool)) return next.handle();
     const args = context.getArgByIndex<unknown>(0);
