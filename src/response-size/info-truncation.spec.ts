@@ -78,13 +78,14 @@ describe('truncateInfo', () => {
     expect(summarized.size.bytes).toBeLessThanOrEqual(budget(1000).maxBytes);
 
     const emptied = truncateInfo('get_dashboard_info', info, sizeOfJson(info)!, budget(400), 100)!;
+    // The largest collections go first; the small summary of position_json is kept.
     expect(emptied.value).toMatchObject({
       charts: [],
       id: 1,
       json_metadata: {},
-      position_json: {},
+      position_json: { _truncated: true },
     });
-    expect(emptied.notes.at(-1)).toBe('Emptied to fit: charts, json_metadata, position_json.');
+    expect(emptied.notes.at(-1)).toBe('Emptied to fit: json_metadata, charts.');
     expect(emptied.size.bytes).toBeLessThanOrEqual(budget(400).maxBytes);
   });
 

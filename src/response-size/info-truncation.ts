@@ -1,5 +1,6 @@
 import {
   describeLimit,
+  elementBytes,
   sizeOfJson,
   type ResponseSize,
   type SizeBudget,
@@ -25,9 +26,10 @@ type Phase = (info: Info, maxListItems: number) => { info: Info; note: string } 
 /**
  * Upstream's five phases for an info tool (`get_*_info`) over the limit, each applied on top of
  * the last until the result fits: long top-level strings cut; top-level lists cut to
- * `max_list_items`; long nested strings cut; every list cut to 10 items and nested objects of more
- * than 20 keys summarized; finally top-level lists and objects emptied. Each phase that changed
- * something leaves a note saying what it dropped. Null when even the last phase does not fit.
+ * `max_list_items` (as `get_dashboard_info` caps its charts); long nested strings cut; every list
+ * cut to 10 items and nested objects of more than 20 keys summarized; finally top-level lists and
+ * objects emptied, largest first, until it fits. Each phase that changed something leaves a note
+ * saying what it dropped. Null when even emptying them all does not fit.
  */
 export function truncateInfo(
   tool: string,
@@ -37,29 +39,52 @@ export function truncateInfo(
   maxListItems: number,
 ): TruncatedInfo | null {
   const notes: string[] = [];
-  let current = info;
-  for (const phase of PHASES) {
-    const step = phase(current, maxListItems);
-    if (!step) continue;
-    current = step.info;
-    notes.push(step.note);
+  const fitted = (candidate: Info, phaseNotes: readonly string[]): TruncatedInfo | null => {
     const value = {
-      ...current,
+      ...candidate,
       _response_truncated: true,
       _truncation_notes: [
         `The whole ${tool} response (~${size.tokens.toLocaleString('en-US')} tokens) is over ` +
           `the response size limit (${describeLimit(budget)}), so parts of it were shortened; ` +
           'ask for only the fields you need with select_columns, or for long parts with the ' +
           'tools that page them (list_charts, list_datasets, list_dashboards).',
-        ...notes,
+        ...phaseNotes,
       ],
     };
     const shortened = sizeOfJson(value);
-    if (shortened !== null && shortened.bytes <= budget.maxBytes) {
-      return { notes, size: shortened, value };
-    }
+    return shortened !== null && shortened.bytes <= budget.maxBytes
+      ? { notes: phaseNotes, size: shortened, value }
+      : null;
+  };
+  let current = info;
+  for (const phase of PHASES) {
+    const step = phase(current, maxListItems);
+    if (!step) continue;
+    current = step.info;
+    notes.push(step.note);
+    const result = fitted(current, notes);
+    if (result) return result;
+  }
+  // Last, upstream empties every collection; emptying the largest first, one at a time, keeps
+  // the smaller ones whenever that is enough.
+  const collections = Object.entries(current)
+    .filter(([, value]) => isNonEmptyCollection(value))
+    .map(([key, value]) => ({ bytes: elementBytes(value), key }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const emptied: string[] = [];
+  for (const { key } of collections) {
+    current = { ...current, [key]: Array.isArray(current[key]) ? [] : {} };
+    emptied.push(key);
+    const result = fitted(current, [...notes, `Emptied to fit: ${emptied.join(', ')}.`]);
+    if (result) return result;
   }
   return null;
+}
+
+function isNonEmptyCollection(value: unknown): boolean {
+  return Array.isArray(value)
+    ? value.length > 0
+    : isPlainObject(value) && Object.keys(value).length > 0;
 }
 
 const PHASES: readonly Phase[] = [
@@ -132,23 +157,6 @@ const PHASES: readonly Phase[] = [
     return touched.size === 0
       ? null
       : { info: next, note: `Shortened: ${[...touched].join(', ')}.` };
-  },
-  function emptyCollections(info) {
-    const emptied: string[] = [];
-    const next = mapEntries(info, (key, value) => {
-      if (Array.isArray(value) && value.length > 0) {
-        emptied.push(key);
-        return [];
-      }
-      if (isPlainObject(value) && Object.keys(value).length > 0) {
-        emptied.push(key);
-        return {};
-      }
-      return value;
-    });
-    return emptied.length === 0
-      ? null
-      : { info: next, note: `Emptied to fit: ${emptied.join(', ')}.` };
   },
 ];
 

@@ -240,9 +240,11 @@ describe(ResponseSizeInterceptor.name, () => {
       notes: { sizeGuard: 'refused' },
       outcome: 'tool_error',
     });
-    expect(
-      warnings().some((line) => line.includes('describe_widgets') && line.endsWith('refused')),
-    ).toBe(true);
+    expect(warnings().filter((line) => line.includes('describe_widgets'))).toEqual([
+      expect.stringMatching(
+        /^describe_widgets \[c{32}\] response_too_large: Response too large: ~\d+ tokens \(limit: 1000\)/,
+      ),
+    ]);
     expect(warnings().join('\n')).not.toContain('measures something');
   });
 

@@ -68,22 +68,17 @@ export class ResponseSizeInterceptor implements NestInterceptor {
       return value;
     }
     const shortened = size === null ? null : this.shorten(value, call.tool, size);
-    const measured = size
-      ? `~${size.tokens} tokens (${size.bytes} bytes)`
-      : 'of a size that could not be estimated';
-    if (shortened) {
+    if (size && shortened) {
       call.notes.sizeGuard = 'truncated';
       this.logger.warn(
-        `${call.tool} [${call.callId}] response ${measured} is over the limit ` +
+        `${call.tool} [${call.callId}] response ~${size.tokens} tokens (${size.bytes} bytes) ` +
+          `is over the limit ` +
           `(${describeLimit(this.budget)}): ${shortened.what}, now ~${shortened.size.tokens} tokens`,
       );
       return shortened.value;
     }
     call.notes.sizeGuard = 'refused';
-    this.logger.warn(
-      `${call.tool} [${call.callId}] response ${measured} is over the limit ` +
-        `(${describeLimit(this.budget)}): refused`,
-    );
+    // The executor logs the refusal (tool, call id, size and limit) as it logs every ToolError.
     throw new ToolError(
       'response_too_large',
       tooLargeMessage(call.tool, args, value, size, this.budget),
