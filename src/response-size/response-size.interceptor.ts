@@ -102,7 +102,7 @@ export class ResponseSizeInterceptor implements NestInterceptor {
       if (/^get_.*_info$/.test(tool)) {
         const truncated = truncateInfo(tool, value, size, this.budget, this.config.max_list_items);
         return truncated
-          ? { ...truncated, what: `truncated in ${truncated.notes.length} phase(s)` }
+          ? { ...truncated, what: `shortened (${truncated.notes.join(' ')})` }
           : null;
       }
       const rowKeys = rowArrayKeys(value);
