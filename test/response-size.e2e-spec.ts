@@ -161,15 +161,15 @@ describe('response size guard on the embedded demo', () => {
         .output()
         .split('\n')
         .filter((line) => /ResponseSizeGuard|response_too_large/.test(line));
-    // The service's output arrives through a pipe; wait for the last line of the calls above.
-    await vi.waitFor(() => expect(guardLines()).toHaveLength(4));
-    expect(guardLines()).toEqual([
+    // The service's output arrives through a pipe; wait for the line of the last call above.
+    await vi.waitFor(() => expect(guardLines().join('\n')).toContain('get_schema'));
+    const [near, over] = [
+      guardLines().filter((line) => line.includes('% of the limit')),
+      guardLines().filter((line) => !line.includes('% of the limit')),
+    ];
+    expect(over).toEqual([
       expect.stringMatching(
         /\[ResponseSizeGuard\] list_charts \[[0-9a-f]{32}\] response ~\d+ tokens \(\d+ bytes\) is over the limit \(~1,000 tokens\): \d+ of 16 items kept, now ~\d+ tokens$/,
-      ),
-      // page 2 of the trimmed page size, above 80 % of the limit
-      expect.stringMatching(
-        /\[ResponseSizeGuard\] list_charts \[[0-9a-f]{32}\] response ~\d+ tokens \(\d+ bytes\) is over 80% of the limit \(~1,000 tokens\)$/,
       ),
       expect.stringMatching(
         /\[ResponseSizeGuard\] get_dashboard_info \[[0-9a-f]{32}\] response ~\d+ tokens \(\d+ bytes\) is over the limit \(~1,000 tokens\): shortened \(Emptied to fit: json_metadata, position_json\.\), now ~\d+ tokens$/,
@@ -178,6 +178,12 @@ describe('response size guard on the embedded demo', () => {
         /get_schema \[[0-9a-f]{32}\] response_too_large: Response too large: ~\d+ tokens \(limit: 1000\)$/,
       ),
     ]);
+    // Results between 80 % and 100 % of the limit (such as the page the list note pointed to).
+    for (const line of near) {
+      expect(line).toMatch(
+        /\[ResponseSizeGuard\] \w+ \[[0-9a-f]{32}\] response ~\d+ tokens \(\d+ bytes\) is over 80% of the limit \(~1,000 tokens\)$/,
+      );
+    }
     expect(guarded.service.output()).not.toContain('Top Landing Pages');
   });
 
