@@ -7,6 +7,7 @@ import { ConformanceModule } from './conformance/conformance.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ResponseSizeModule } from './response-size/response-size.module.js';
 import { MetadataDatabaseModule } from './superset/database/metadata-database.module.js';
 import { TransportModule } from './transport/transport.module.js';
 
@@ -19,6 +20,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         MetadataDatabaseModule.forRoot(metadataUri),
         RedisModule,
+        ResponseSizeModule,
         HealthModule,
         RateLimitModule,
         TransportModule,

@@ -15,13 +15,9 @@ async function settingsFrom(
   return { ...(await loadSettings(env, '/')).settings, ...extra };
 }
 
-const RESPONSE_SIZE =
-  'MCP_RESPONSE_SIZE_CONFIG.max_bytes, warn_threshold_pct and excluded_tools: not honoured yet; ' +
-  'responses are not size-checked (only max_list_items is honoured).';
-
 describe('unhonouredSettingWarnings', () => {
-  it('names the response size limit, on by default, and nothing else for the defaults', async () => {
-    expect(unhonouredSettingWarnings(await settingsFrom({}))).toEqual([RESPONSE_SIZE]);
+  it('names nothing for the defaults, with the response size guard on or off', async () => {
+    expect(unhonouredSettingWarnings(await settingsFrom({}))).toEqual([]);
     expect(
       unhonouredSettingWarnings(
         await settingsFrom({ MCP_RESPONSE_SIZE_CONFIG: '{"enabled": false}' }),
@@ -88,7 +84,6 @@ describe('UnhonouredSettingsReporter', () => {
       await app.close();
       expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
         'MCP_CACHE_CONFIG.enabled: not honoured yet; nothing is cached; every call reads the metadata database.',
-        RESPONSE_SIZE,
       ]);
     } finally {
       warn.mockRestore();

@@ -22,12 +22,6 @@ export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
     instead: 'nothing is cached; every call reads the metadata database',
   },
   {
-    setting: 'MCP_RESPONSE_SIZE_CONFIG.max_bytes, warn_threshold_pct and excluded_tools',
-    // On by default, as upstream: the size limit is expected unless switched off.
-    requested: (s) => s.MCP_RESPONSE_SIZE_CONFIG.enabled,
-    instead: 'responses are not size-checked (only max_list_items is honoured)',
-  },
-  {
     setting: 'MCP_STRUCTURED_OUTPUT_ENABLED',
     requested: (s) => s.MCP_STRUCTURED_OUTPUT_ENABLED,
     instead: 'tool results carry text content only, no structuredContent',
