@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { AuditModule } from './audit/audit.module.js';
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
 import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporter.js';
@@ -21,6 +22,7 @@ export class AppModule {
         RedisModule,
         HealthModule,
         MetricsModule,
+        AuditModule,
         TransportModule,
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
       ],
