@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
-import { ServiceLogger } from './common/service.logger.js';
+import { createServiceLogger } from './common/create-service-logger.js';
 import { AuthService } from './auth/auth.service.js';
 import { authModeOf } from './auth/auth-configuration.js';
 import { applyDemoDefaults, isDemoMode } from './config/demo-settings.js';
@@ -43,6 +43,9 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 const IGNORED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR2'];
 
 export async function startService(configured: Settings): Promise<RunningService> {
+  const serviceLogger = createServiceLogger(configured);
+  // Lines logged before Nest starts (the demo databases) take the same format.
+  Logger.overrideLogger(serviceLogger);
   const demo = isDemoMode(configured);
   const settings = demo ? applyDemoDefaults(configured) : configured;
   let metadataUri = settings.SQLALCHEMY_DATABASE_URI ?? '';
@@ -56,7 +59,7 @@ export async function startService(configured: Settings): Promise<RunningService
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(settings, metadataUri),
-    { abortOnError: false, bodyParser: false, logger: new ServiceLogger(settings.MCP_DEBUG) },
+    { abortOnError: false, bodyParser: false, logger: serviceLogger },
   );
   app.get(AuthService).useApplicationContext(app);
   // X-Forwarded-* is believed only from a proxy on loopback or a private network (nginx beside

@@ -53,7 +53,7 @@ describe('audit rows in the SQLite demo', () => {
   });
 
   afterAll(async () => {
-    if (service?.child.signalCode === null) await service.stop();
+    await service?.stop();
     data.remove();
   });
 
