@@ -32,6 +32,11 @@ export class ActionLogRepository {
       .execute();
   }
 
+  /** False when the metadata database was opened read-only (a SQLite file the service may not write). */
+  get writable(): boolean {
+    return (this.logs.manager.connection.options as { readonly?: boolean }).readonly !== true;
+  }
+
   /** Whether the metadata database answers at all. */
   async reachable(): Promise<boolean> {
     try {
