@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { AuditModule } from './audit/audit.module.js';
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
 import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporter.js';
 import { ConformanceModule } from './conformance/conformance.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ResponseSizeModule } from './response-size/response-size.module.js';
@@ -23,6 +25,8 @@ export class AppModule {
         ResponseSizeModule,
         HealthModule,
         RateLimitModule,
+        MetricsModule,
+        AuditModule,
         TransportModule,
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
       ],

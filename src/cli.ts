@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 
 import { APP_VERSION } from './common/app-info.js';
+import { createServiceLogger } from './common/create-service-logger.js';
 import { applyCliOverrides } from './config/cli-overrides.js';
 import { loadSettings } from './config/settings.loader.js';
 import { startService } from './server.js';
@@ -80,7 +81,12 @@ async function main(argv: readonly string[]): Promise<void> {
     throw new UsageError("--apply belongs to 'superset-mcp indexes'");
   }
   const { settings, warnings } = await loadSettings();
-  for (const warning of warnings) process.stderr.write(`superset-mcp: warning: ${warning}\n`);
+  if (command === 'run' && settings.MCP_LOG_FORMAT === 'json') {
+    const logger = createServiceLogger(settings);
+    for (const warning of warnings) logger.warn(warning, 'Settings');
+  } else {
+    for (const warning of warnings) process.stderr.write(`superset-mcp: warning: ${warning}\n`);
+  }
   if (command === 'indexes') {
     if (!settings.SQLALCHEMY_DATABASE_URI) {
       throw new UsageError(

@@ -1,6 +1,7 @@
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 
 import { StartupError } from '../config/startup.error.js';
+import { CallLogMessage } from './call-log-message.js';
 
 /** Nest's own start-up chatter; shown only with MCP_DEBUG. */
 const FRAMEWORK_CONTEXTS = new Set([
@@ -11,29 +12,49 @@ const FRAMEWORK_CONTEXTS = new Set([
   'RoutesResolver',
 ]);
 
+export function serviceLogLevels(debugging: boolean): LogLevel[] {
+  return debugging ? ['error', 'warn', 'log', 'debug', 'verbose'] : ['error', 'warn', 'log'];
+}
+
 /**
- * The service's logger: quiet about framework internals unless debugging, so a start-up shows the
- * banner and a failure ends with the CLI's one line.
+ * Whether a line is framework chatter to leave out unless debugging: Nest's start-up lines, its
+ * report of a listen failure and of a start-up failure, which the CLI reports as one line.
+ */
+export function isFrameworkChatter(
+  level: 'log' | 'error',
+  message: unknown,
+  context: unknown,
+  debugging: boolean,
+): boolean {
+  if (debugging) return false;
+  if (level === 'log') return FRAMEWORK_CONTEXTS.has(String(context));
+  return String(context) === 'NestApplication' || message instanceof StartupError;
+}
+
+/**
+ * The service's logger in text mode: quiet about framework internals unless debugging, so a
+ * start-up shows the banner and a failure ends with the CLI's one line.
  */
 export class ServiceLogger extends ConsoleLogger {
   constructor(private readonly debugging: boolean) {
-    super({
-      logLevels: debugging
-        ? ['error', 'warn', 'log', 'debug', 'verbose']
-        : ['error', 'warn', 'log'],
-    });
+    super({ logLevels: serviceLogLevels(debugging) });
   }
 
   override log(message: unknown, ...rest: unknown[]): void {
-    if (!this.debugging && FRAMEWORK_CONTEXTS.has(String(rest.at(-1)))) return;
-    super.log(message, ...rest);
+    if (isFrameworkChatter('log', message, rest.at(-1), this.debugging)) return;
+    super.log(plain(message), ...rest);
+  }
+
+  override warn(message: unknown, ...rest: unknown[]): void {
+    super.warn(plain(message), ...rest);
   }
 
   override error(message: unknown, ...rest: unknown[]): void {
-    // A listen failure is reported by the CLI as one line; Nest would log it first.
-    if (!this.debugging && String(rest.at(-1)) === 'NestApplication') return;
-    // A start-up failure the CLI reports as one line (a metadata database that cannot be opened).
-    if (!this.debugging && message instanceof StartupError) return;
-    super.error(message, ...rest);
+    if (isFrameworkChatter('error', message, rest.at(-1), this.debugging)) return;
+    super.error(plain(message), ...rest);
   }
+}
+
+function plain(message: unknown): unknown {
+  return message instanceof CallLogMessage ? message.text : message;
 }

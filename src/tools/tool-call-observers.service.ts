@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { Caller } from '../auth/caller.js';
+import { CallLogMessage } from '../common/call-log-message.js';
 import { redactSecrets } from '../common/redact-secrets.js';
 import type { ToolCallNotes } from './tool-call.js';
 
@@ -54,10 +55,13 @@ export class ToolCallObservers {
         listener(record);
       } catch (error) {
         this.logger.error(
-          redactSecrets(
-            `a tool call listener failed for ${record.tool} [${record.callId}]: ${
-              error instanceof Error ? error.message : String(error)
-            }`,
+          new CallLogMessage(
+            record.callId,
+            redactSecrets(
+              `a tool call listener failed for ${record.tool} [${record.callId}]: ${
+                error instanceof Error ? error.message : String(error)
+              }`,
+            ),
           ),
         );
       }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 
+import { CallLogMessage } from '../common/call-log-message.js';
 import { redactSecrets } from '../common/redact-secrets.js';
 import { ToolContentResult } from './tool-result.js';
 import type { ToolCall } from './tool-call.js';
@@ -70,11 +71,19 @@ export class ToolExecutor {
       };
     } catch (error) {
       if (error instanceof ToolError) {
-        this.logger.warn(`${name} [${call.callId}] ${error.code}: ${error.message}`);
+        this.logger.warn(
+          new CallLogMessage(
+            call.callId,
+            `${name} [${call.callId}] ${error.code}: ${error.message}`,
+          ),
+        );
         return { errorType: error.code, outcome: 'tool_error', result: errorResult(error.message) };
       }
       this.logger.error(
-        redactSecrets(`${name} [${call.callId}] failed: ${describeError(error)}`),
+        new CallLogMessage(
+          call.callId,
+          redactSecrets(`${name} [${call.callId}] failed: ${describeError(error)}`),
+        ),
         error instanceof Error && error.stack ? redactSecrets(error.stack) : undefined,
       );
       return {

@@ -1,0 +1,67 @@
+import type { Server, ServerResponse } from 'node:http';
+
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Lets a stopping service finish what it started: tracks the HTTP requests in flight (an MCP
+ * tool call is one POST whose response ends with the result) and, once draining, stops listening,
+ * refuses requests that still arrive on open keep-alive connections (503, `Connection: close`) and
+ * waits for those in flight, up to a timeout after which their connections are closed.
+ */
+export class HttpDrain {
+  private readonly inFlight = new Set<ServerResponse>();
+  private draining = false;
+  private settle: ((drained: boolean) => void) | null = null;
+
+  get requestsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Express middleware, mounted before every route. */
+  readonly middleware = (_request: Request, response: Response, next: NextFunction): void => {
+    if (this.draining) {
+      response
+        .status(503)
+        .set({ Connection: 'close', 'Retry-After': '1' })
+        .json({ error: 'The service is shutting down; retry on another instance.' });
+      return;
+    }
+    this.inFlight.add(response);
+    const end = () => {
+      if (!this.inFlight.delete(response)) return;
+      if (this.inFlight.size === 0) this.settle?.(true);
+    };
+    response.once('finish', end);
+    response.once('close', end);
+    next();
+  };
+
+  /**
+   * Stops accepting connections and resolves once no request is in flight (true) or after
+   * `timeoutMs` (false), then closes every connection left, idle or not.
+   */
+  async drain(server: Server, timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    server.close();
+    server.closeIdleConnections();
+    // Responses not started yet tell their clients not to reuse the connection.
+    for (const response of this.inFlight) {
+      if (!response.headersSent) response.shouldKeepAlive = false;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await new Promise<boolean>((resolve) => {
+      if (this.inFlight.size === 0) return resolve(true);
+      this.settle = resolve;
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    clearTimeout(timer);
+    this.settle = null;
+    server.closeAllConnections();
+    return drained;
+  }
+
+  /** A second signal: stop waiting now. */
+  abandon(): void {
+    this.settle?.(false);
+  }
+}
