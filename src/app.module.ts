@@ -5,6 +5,7 @@ import type { Settings } from './config/settings.js';
 import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporter.js';
 import { ConformanceModule } from './conformance/conformance.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { MetadataDatabaseModule } from './superset/database/metadata-database.module.js';
 import { TransportModule } from './transport/transport.module.js';
@@ -19,6 +20,7 @@ export class AppModule {
         MetadataDatabaseModule.forRoot(metadataUri),
         RedisModule,
         HealthModule,
+        MetricsModule,
         TransportModule,
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),
       ],
