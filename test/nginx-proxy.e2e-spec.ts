@@ -24,6 +24,13 @@ import { startServiceProcess, type ServiceProcess } from './support/service-proc
 const SECRET = 'nginx-proxy-spec-secret-0123456789abcdef';
 const SAMPLED_TEXT = 'sampled by the nginx test client';
 
+interface Replica {
+  readonly service: ServiceProcess;
+  /** 127.0.0.1:PORT, as nginx's upstream address names it */
+  readonly host: string;
+  readonly origin: string;
+}
+
 interface SentRequest {
   readonly tag: string;
   /** `initialize`, `tools/call health_check`, `answer`, `GET`… */
@@ -54,7 +61,7 @@ function toolCalls(metrics: string, tool: string): number {
 describe('three replicas behind the shipped nginx site with TLS', () => {
   let fixture: DemoFixture;
   let redis: ChildProcess;
-  let replicas: ServiceProcess[] = [];
+  let replicas: Replica[] = [];
   let proxy: NginxProxy;
   let agent: Agent;
   let client: Client;
@@ -73,9 +80,9 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
     throw new Error(`nginx did not log every ${kind} request`);
   }
 
-  const hostOf = (replica: ServiceProcess) => new URL(replica.origin).host;
+  const hostOf = (replica: Replica) => replica.host;
 
-  async function metricsOf(replica: ServiceProcess): Promise<string> {
+  async function metricsOf(replica: Replica): Promise<string> {
     const response = await fetch(`${replica.origin}/metrics`);
     expect(response.status).toBe(200);
     return response.text();
@@ -119,7 +126,10 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
       }),
     };
     for (let index = 0; index < 3; index += 1) {
-      replicas.push(await startServiceProcess(env));
+      // The service logs the public URL only, so the test chooses each replica's port.
+      const port = await freePort();
+      const service = await startServiceProcess(env, ['--port', String(port)]);
+      replicas.push({ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, service });
     }
     proxy = await startNginxProxy({ port: nginxPort, upstreams: replicas.map(hostOf) });
     agent = new Agent({ connect: { ca: proxy.certificate } });
@@ -130,7 +140,7 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
     await client?.close().catch(() => undefined);
     await proxy?.stop();
     await agent?.close();
-    await Promise.all(replicas.map((replica) => replica.stop()));
+    await Promise.all(replicas.map((replica) => replica.service.stop()));
     replicas = [];
     if (redis && redis.exitCode === null) {
       const exited = new Promise((resolveExit) => redis.once('exit', resolveExit));
@@ -227,8 +237,8 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
     const [[initialReplica]] = await landedOn('initialize');
     const victim = replicas.find((replica) => hostOf(replica) === initialReplica);
     if (!victim) throw new Error(`no replica at ${initialReplica}`);
-    const exited = new Promise((resolveExit) => victim.child.once('exit', resolveExit));
-    victim.child.kill('SIGKILL');
+    const exited = new Promise((resolveExit) => victim.service.child.once('exit', resolveExit));
+    victim.service.child.kill('SIGKILL');
     await exited;
     const survivors = replicas.filter((replica) => replica !== victim);
     const before = await Promise.all(
