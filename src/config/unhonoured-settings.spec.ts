@@ -39,7 +39,7 @@ describe('unhonouredSettingWarnings', () => {
     });
     const warnings = unhonouredSettingWarnings(settings);
     expect(warnings.map((warning) => warning.split(':')[0])).toEqual([
-      'MCP_STORE_CONFIG.enabled',
+      'MCP_STORE_CONFIG.event_store_max_events, event_store_ttl and event_store_prefix',
       'MCP_CACHE_CONFIG.enabled',
       'MCP_STRUCTURED_OUTPUT_ENABLED',
       'MCP_TOOL_SEARCH_CONFIG',

@@ -17,9 +17,9 @@ const present = (value: unknown): boolean => value !== undefined && value !== nu
  */
 export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
   {
-    setting: 'MCP_STORE_CONFIG.enabled',
+    setting: 'MCP_STORE_CONFIG.event_store_max_events, event_store_ttl and event_store_prefix',
     requested: (s) => s.MCP_STORE_CONFIG.enabled,
-    instead: 'sessions stay in this process (no Redis store; CACHE_REDIS_URL is not used)',
+    instead: 'no event store: a broken SSE stream cannot be resumed with Last-Event-ID',
   },
   {
     setting: 'MCP_CACHE_CONFIG.enabled',

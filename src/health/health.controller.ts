@@ -2,12 +2,18 @@ import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 
 import { APP_VERSION } from '../common/app-info.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 import { InstanceStatsRepository } from '../superset/instance/instance-stats.repository.js';
+
+type Reachability = 'ok' | 'unreachable';
 
 /** Liveness and readiness for load balancers and orchestrators; no authentication, no details. */
 @Controller()
 export class HealthController {
-  constructor(private readonly stats: InstanceStatsRepository) {}
+  constructor(
+    private readonly stats: InstanceStatsRepository,
+    private readonly redis: RedisConnections,
+  ) {}
 
   @Get('health')
   @HttpCode(200)
@@ -15,13 +21,27 @@ export class HealthController {
     return { status: 'ok', version: APP_VERSION };
   }
 
+  /** Ready when the metadata database and, if sessions are shared through it, Redis answer. */
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
-    try {
-      await this.stats.ping();
-      response.status(200).json({ metadata_database: 'ok', status: 'ready' });
-    } catch {
-      response.status(503).json({ metadata_database: 'unreachable', status: 'not ready' });
-    }
+    const [database, redis] = await Promise.all([
+      reachability(() => this.stats.ping()),
+      this.redis.enabled ? reachability(() => this.redis.ping()) : null,
+    ]);
+    const ready = database === 'ok' && redis !== 'unreachable';
+    response.status(ready ? 200 : 503).json({
+      metadata_database: database,
+      ...(redis ? { redis } : {}),
+      status: ready ? 'ready' : 'not ready',
+    });
+  }
+}
+
+async function reachability(ping: () => Promise<unknown>): Promise<Reachability> {
+  try {
+    await ping();
+    return 'ok';
+  } catch {
+    return 'unreachable';
   }
 }

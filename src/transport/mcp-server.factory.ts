@@ -136,7 +136,9 @@ function toolCall(
         params: { progress, progressToken, ...(total === undefined ? {} : { total }), message },
       });
     },
-    requestFromClient: (request) => extra.sendRequest(request as ServerRequest, AnyResult),
+    // With the call's signal, a cancelled call stops waiting and tells the client to drop the request.
+    requestFromClient: (request) =>
+      extra.sendRequest(request as ServerRequest, AnyResult, { signal: extra.signal }),
     sessionId: session?.id ?? null,
     signal: extra.signal,
     tool: tool.options.name,

@@ -11,6 +11,7 @@ import type { Caller } from '../auth/caller.js';
 import { redactSecrets } from '../common/redact-secrets.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
+import { RedisUnavailableError } from '../redis/redis-connections.js';
 import { ClientMessageRouter } from './client-message-router.service.js';
 import { helloPage } from './hello-page.js';
 import { sendJsonRpcError } from './json-rpc-error.js';
@@ -25,6 +26,7 @@ const SESSION_NOT_FOUND = -32001;
 /** What `SessionService.newId` mints; anything else cannot name a session. */
 const SESSION_ID = /^[0-9a-f]{64}$/;
 const STORE_FULL_RETRY_AFTER_SECONDS = 60;
+const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Streamable HTTP at /mcp. Every POST is answered by a fresh server and transport; sessions live in
@@ -45,6 +47,10 @@ export class McpController {
 
   @Post()
   async post(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.unlessStoreDown(response, () => this.handlePost(request, response));
+  }
+
+  private async handlePost(request: Request, response: Response): Promise<void> {
     const body: unknown = request.body;
     if (!request.is('application/json') || body === undefined) {
       return sendJsonRpcError(response, 415, -32700, 'Content-Type must be application/json');
@@ -63,7 +69,7 @@ export class McpController {
       }
     }
     if (isClientAnswerOrNotification(body)) {
-      if (session) this.router.deliver(session.id, body);
+      if (session) await this.router.deliver(session.id, body);
       response.status(202).end();
       return;
     }
@@ -87,6 +93,10 @@ export class McpController {
 
   @Delete()
   async delete(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.unlessStoreDown(response, () => this.handleDelete(request, response));
+  }
+
+  private async handleDelete(request: Request, response: Response): Promise<void> {
     const caller = await this.authenticate(request, response);
     if (!caller) return;
     const sessionId = request.header(SESSION_HEADER);
@@ -102,6 +112,26 @@ export class McpController {
       return sendJsonRpcError(response, 404, SESSION_NOT_FOUND, 'Session not found');
     }
     response.status(200).end();
+  }
+
+  /**
+   * Runs a request that needs the session store; while Redis is unreachable it is answered 503 /
+   * -32603 telling the client to retry (never "Session not found": the session may well exist).
+   */
+  private async unlessStoreDown(response: Response, handle: () => Promise<void>): Promise<void> {
+    try {
+      await handle();
+    } catch (error) {
+      // RedisConnections logs the outage once; a line per refused request would flood the log.
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      sendJsonRpcError(
+        response,
+        503,
+        -32603,
+        'Session store temporarily unavailable; retry the request shortly',
+        { 'Retry-After': String(STORE_DOWN_RETRY_AFTER_SECONDS) },
+      );
+    }
   }
 
   /** The configured public URL, else the address this request reached (the bound port, not 0). */

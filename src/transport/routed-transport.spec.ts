@@ -113,3 +113,22 @@ describe(`${RoutedTransport.name} with requests whose params do not fit the prot
     }
   });
 });
+
+describe(`${RoutedTransport.name} in a session`, () => {
+  it('names a request it cancels by the id the client saw', async () => {
+    const { inner, sent } = recordingTransport();
+    const transport = new RoutedTransport(inner, new ClientMessageRouter(), 'session');
+    await transport.send({ id: 0, jsonrpc: '2.0', method: 'sampling/createMessage', params: {} });
+    await transport.send({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { reason: 'call cancelled', requestId: 0 },
+    });
+    const [request, cancel] = sent as unknown as [
+      { id: string },
+      { params: { requestId: string } },
+    ];
+    expect(request.id).toMatch(/^srv-/);
+    expect(cancel.params.requestId).toBe(request.id);
+  });
+});

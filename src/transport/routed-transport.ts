@@ -6,7 +6,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 
-import type { ClientMessageRouter } from './client-message-router.service.js';
+import { ROUTED_ID_PREFIX, type ClientMessageRouter } from './client-message-router.service.js';
 import { invalidParamsResponse } from './request-params-check.js';
 import { wireErrorMessage } from './wire-error-message.js';
 
@@ -21,7 +21,7 @@ export class RoutedTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
-  private readonly prefix = `srv-${randomUUID()}-`;
+  private readonly prefix = `${ROUTED_ID_PREFIX}${randomUUID()}-`;
   private readonly releases = new Set<() => void>();
 
   constructor(
@@ -72,7 +72,7 @@ export class RoutedTransport implements Transport {
     const message = withoutSdkErrorPrefix(outgoing);
     if (this.routingSessionId && 'method' in message && 'id' in message) {
       const originalId = message.id;
-      const routedId = `${this.prefix}${String(originalId)}`;
+      const routedId = this.routedId(originalId);
       this.hold(
         this.router.awaitAnswer(this.routingSessionId, routedId, (answer) =>
           this.onmessage?.({ ...answer, id: originalId } as JSONRPCMessage),
@@ -80,7 +80,23 @@ export class RoutedTransport implements Transport {
       );
       return this.inner.send({ ...message, id: routedId }, options);
     }
+    if (
+      this.routingSessionId &&
+      'method' in message &&
+      message.method === 'notifications/cancelled'
+    ) {
+      // The server cancels a request of its own (its call was cancelled): use the id the client saw.
+      const params = message.params as { requestId?: string | number } | undefined;
+      if (params?.requestId !== undefined) {
+        const routedParams = { ...params, requestId: this.routedId(params.requestId) };
+        return this.inner.send({ ...message, params: routedParams }, options);
+      }
+    }
     return this.inner.send(message, options);
+  }
+
+  private routedId(originalId: string | number): string {
+    return `${this.prefix}${String(originalId)}`;
   }
 
   private hold(release: () => void): void {
