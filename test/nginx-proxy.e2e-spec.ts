@@ -139,7 +139,7 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
   afterAll(async () => {
     await client?.close().catch(() => undefined);
     await proxy?.stop();
-    await agent?.close();
+    await agent?.destroy();
     await Promise.all(replicas.map((replica) => replica.service.stop()));
     replicas = [];
     if (redis && redis.exitCode === null) {
@@ -207,7 +207,8 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
 
   it('answers a sampling request started on one replica with a POST that lands on another', async () => {
     // The tool cannot finish before the client has read the sampling request from the still-open
-    // event stream: were nginx buffering that stream, this call would never return.
+    // event stream: were nginx buffering that stream, this call would never return. (The site
+    // turns buffering off for /mcp; the SDK's X-Accel-Buffering: no header also does, per response.)
     const result = await client.callTool({
       arguments: { prompt: 'Say something' },
       name: 'test_sampling',
@@ -256,10 +257,14 @@ describe('three replicas behind the shipped nginx site with TLS', () => {
     expect(transport.sessionId).toBe(sessionId);
 
     const landed = await landedOn('tools/call list_dashboards');
-    // nginx may try the dead replica first and move on; every call ended on a survivor.
+    // Every call ended on a survivor; the one whose turn fell on the dead replica was refused
+    // there and passed on by nginx (proxy_next_upstream error) within the same request.
     for (const upstreams of landed) {
       expect(survivors.map(hostOf)).toContain(upstreams[upstreams.length - 1]);
     }
+    expect(landed.filter((upstreams) => upstreams.length > 1)).toEqual([
+      [hostOf(victim), expect.any(String)],
+    ]);
     const after = await Promise.all(
       survivors.map(async (replica) => toolCalls(await metricsOf(replica), 'list_dashboards')),
     );
