@@ -120,6 +120,16 @@ const probedPaths: [string, string][] = [
   ]),
 ];
 
+/**
+ * What the service says it will not do for these settings. With sessions in Redis the event store
+ * settings are always reported: a broken SSE stream cannot be resumed (README, "Several replicas").
+ */
+function unhonouredBeyondEventStore(settings: Parameters<typeof unhonouredSettingWarnings>[0]) {
+  return unhonouredSettingWarnings(settings).filter(
+    (warning) => !warning.startsWith('MCP_STORE_CONFIG.event_store_'),
+  );
+}
+
 describe('docker-compose.yml: the whole stack from one settings file', () => {
   it('runs Superset, its init job, Postgres, Redis, two replicas, the certificate step and nginx', () => {
     expect(Object.keys(services).sort()).toEqual(
@@ -151,7 +161,7 @@ describe('docker-compose.yml: the whole stack from one settings file', () => {
       const environment = composeEnvironment(services[name]);
       const { settings, warnings } = await loadSettings({ ...imageEnv, ...environment }, ROOT);
       expect(warnings).toEqual([]);
-      expect(unhonouredSettingWarnings(settings)).toEqual([]);
+      expect(unhonouredBeyondEventStore(settings)).toEqual([]);
       expect(settings.MCP_AUTH_ENABLED).toBe(true);
       expect(settings.MCP_SERVICE_PORT).toBe(SERVICE_PORT);
       expect(settings.MCP_SERVICE_HOST).toBe('0.0.0.0');
@@ -286,7 +296,7 @@ describe('config/kubernetes: Deployment, Service, Redis, Secret, HPA', () => {
     }
     const { settings, warnings } = await loadSettings(k8sEnvironment, ROOT);
     expect(warnings).toEqual([]);
-    expect(unhonouredSettingWarnings(settings)).toEqual([]);
+    expect(unhonouredBeyondEventStore(settings)).toEqual([]);
     expect(settings.SECRET_KEY).toBe(secret.stringData.SUPERSET_SECRET_KEY);
     expect(settings.MCP_SERVICE_PORT).toBe(SERVICE_PORT);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(
