@@ -282,9 +282,13 @@ try {
   };
   const replicas = [];
   for (let index = 0; index < 3; index += 1) replicas.push(await startReplica(env));
+  const direct = new Agent();
+  cleanups.push(() => direct.destroy());
   const cases = [
     { label: '1 replica behind nginx', proxy: await startNginx(onePort, replicas.slice(0, 1)) },
     { label: '3 replicas behind nginx', proxy: await startNginx(threePort, replicas) },
+    // What nginx and TLS cost: replica 1 without the proxy.
+    { label: '1 replica, direct HTTP', proxy: { agent: direct, url: `http://${replicas[0]}/mcp` } },
   ];
   for (const entry of cases) {
     entry.sessions = [];
