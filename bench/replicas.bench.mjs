@@ -99,6 +99,18 @@ async function postgresDemo() {
   return `postgresql://${server.user}@${server.host}:${server.port}/${name}`;
 }
 
+const replicaPids = [];
+
+/** CPU seconds (user + system) the replicas have used so far, from /proc (Linux). */
+function replicaCpuSeconds() {
+  let ticks = 0;
+  for (const pid of replicaPids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
 async function startReplica(env) {
   const port = await freePort();
   const child = spawn(
@@ -122,6 +134,7 @@ async function startReplica(env) {
   });
   child.stdout.resume();
   child.stderr.resume();
+  replicaPids.push(child.pid);
   return `127.0.0.1:${port}`;
 }
 
@@ -296,19 +309,23 @@ try {
       entry.sessions.push(await openSession(entry.proxy));
     }
     entry.results = [];
-    await measure(entry.proxy, entry.sessions, 1);
+    // Warm-up as long as a round: three replicas have three JITs and pools to warm.
+    await measure(entry.proxy, entry.sessions, SECONDS);
   }
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const entry of round % 2 === 0 ? cases : [...cases].reverse()) {
-      entry.results.push(await measure(entry.proxy, entry.sessions, SECONDS));
+      const cpuBefore = replicaCpuSeconds();
+      const result = await measure(entry.proxy, entry.sessions, SECONDS);
+      entry.results.push({ ...result, cpu: replicaCpuSeconds() - cpuBefore });
     }
   }
   console.log(
     `${cpus().length} cores, Node ${process.version}, ${CONCURRENCY} concurrent sessions, ` +
       `list_dashboards (page_size 10) on a Postgres demo, ${ROUNDS} alternating rounds of ${SECONDS} s`,
   );
-  console.log('| case | calls/s | p50 ms | p99 ms | × 1 replica |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| case | calls/s | p50 ms | p99 ms | × 1 replica | replica CPU ms / call |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const sum = (entry, key) => entry.results.reduce((total, result) => total + result[key], 0);
   const rate = (entry) =>
     entry.results.reduce((sum, result) => sum + result.calls, 0) / (ROUNDS * SECONDS);
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -317,7 +334,8 @@ try {
       `| ${entry.label} | ${rate(entry).toFixed(0)} | ` +
         `${median(entry.results.map((r) => r.p50)).toFixed(2)} | ` +
         `${median(entry.results.map((r) => r.p99)).toFixed(2)} | ` +
-        `${(rate(entry) / rate(cases[0])).toFixed(2)} |`,
+        `${(rate(entry) / rate(cases[0])).toFixed(2)} | ` +
+        `${((sum(entry, 'cpu') * 1000) / sum(entry, 'calls')).toFixed(1)} |`,
     );
   }
 } finally {
