@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 export const SERVICE_ROOT = process.env.SMCP_E2E_ROOT ?? resolve(__dirname, '..', '..');
 export const SERVICE_NODE = process.env.SMCP_E2E_NODE ?? process.execPath;
 
-const ENDPOINT_LINE = /(?:MCP endpoint:|Serving MCP at) (http:\/\/\S+\/mcp)/;
+// Behind a proxy (MCP_SERVICE_URL) the line names the public https URL, not the bound port.
+const ENDPOINT_LINE = /(?:MCP endpoint:|Serving MCP at) (https?:\/\/\S+\/mcp)/;
 
 export interface ServiceProcess {
   /** The MCP endpoint, e.g. http://127.0.0.1:40123/mcp */
@@ -111,6 +112,7 @@ export function runCli(
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
+  // A process killed by a signal has no exit code, only a signal code.
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
