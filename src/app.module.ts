@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { CacheModule } from './cache/cache.module.js';
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
 import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporter.js';
@@ -18,6 +19,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         MetadataDatabaseModule.forRoot(metadataUri),
         RedisModule,
+        CacheModule,
         HealthModule,
         TransportModule,
         ...(settings.MCP_CONFORMANCE_FIXTURES ? [ConformanceModule] : []),

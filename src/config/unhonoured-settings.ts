@@ -22,11 +22,6 @@ export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
     instead: 'sessions stay in this process (no Redis store; CACHE_REDIS_URL is not used)',
   },
   {
-    setting: 'MCP_CACHE_CONFIG.enabled',
-    requested: (s) => s.MCP_CACHE_CONFIG.enabled,
-    instead: 'nothing is cached; every call reads the metadata database',
-  },
-  {
     setting: 'MCP_RESPONSE_SIZE_CONFIG.max_bytes, warn_threshold_pct and excluded_tools',
     // On by default, as upstream: the size limit is expected unless switched off.
     requested: (s) => s.MCP_RESPONSE_SIZE_CONFIG.enabled,

@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 
 import type { Caller } from '../auth/caller.js';
+import { ResultCache } from '../cache/result-cache.service.js';
 import { APP_NAME, APP_VERSION } from '../common/app-info.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
@@ -53,6 +54,7 @@ export class McpServerFactory {
     private readonly sessions: SessionService,
     private readonly router: ClientMessageRouter,
     private readonly security: SecurityService,
+    private readonly cache: ResultCache,
     @InjectSettings() private readonly settings: Settings,
   ) {}
 
@@ -76,9 +78,12 @@ export class McpServerFactory {
     );
     if (session) restoreClientState(server, session);
 
-    server.setRequestHandler(ListToolsRequestSchema, () => ({
-      tools: visibleTools.map((tool) => tool.definition),
-    }));
+    const answer = this.cache.answerFor(caller);
+    server.setRequestHandler(ListToolsRequestSchema, () =>
+      answer('tools/list', '', null, () => ({
+        tools: visibleTools.map((tool) => tool.definition),
+      })),
+    );
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const tool = this.tools.get(request.params.name);
       if (!tool) {
@@ -94,7 +99,7 @@ export class McpServerFactory {
       if (session) await this.sessions.setLogLevel(session, request.params.level);
       return {};
     });
-    this.features.attach(server, caller);
+    this.features.attach(server, caller, answer);
     const routed = new RoutedTransport(transport, this.router, routingSessionId);
     return {
       close: () => server.close(),

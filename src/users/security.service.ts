@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -375,6 +377,9 @@ export class SecurityService {
       datasourcePerms,
       grantedDatabaseNames,
       isAdmin: user.roles.some((role) => role.name === this.settings.AUTH_ROLE_ADMIN),
+      permissionsDigest: createHash('sha256')
+        .update([...classPermissions].sort().join('\n'))
+        .digest('hex'),
       roleIds,
       schemaPerms,
       user,
