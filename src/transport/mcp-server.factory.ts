@@ -4,6 +4,8 @@ import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -44,6 +46,14 @@ const AnyResult = z.record(z.string(), z.unknown());
 
 const PRINTABLE_TOOL_NAME = /^[A-Za-z0-9_.\-/]{1,64}$/;
 
+/**
+ * The SDK builds an Ajv instance (a good part of a request's CPU) for every server it constructs,
+ * to check elicitation answers; built only when a server actually needs one.
+ */
+const ON_DEMAND_VALIDATOR: jsonSchemaValidator = {
+  getValidator: (schema) => new AjvJsonSchemaValidator().getValidator(schema),
+};
+
 /** Builds the short-lived server that answers one HTTP request for one caller. */
 @Injectable()
 export class McpServerFactory {
@@ -74,6 +84,7 @@ export class McpServerFactory {
       {
         capabilities: this.capabilities(),
         instructions: instructionsFor(visibleTools.map((tool) => tool.options)),
+        jsonSchemaValidator: ON_DEMAND_VALIDATOR,
       },
     );
     if (session) restoreClientState(server, session);
