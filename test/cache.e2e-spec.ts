@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
+import { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadDemoContent } from '../src/demo/demo-loader.js';
@@ -13,7 +14,7 @@ import {
   type TemporaryPostgresDatabase,
 } from '../src/superset/database/temporary-postgres-database.fixture.js';
 import { hmacSecret, signedToken } from './support/jwt-tokens.js';
-import { connectClient, toolJson, type ConnectedClient } from './support/mcp-client.js';
+import { connectClient, postJson, toolJson, type ConnectedClient } from './support/mcp-client.js';
 import {
   startServiceProcess,
   temporaryDataDir,
@@ -39,11 +40,13 @@ describe.each<Store>(['memory', 'redis'])('the result cache in %s', (store) => {
   let redis: Redis | null = null;
   const clients = new Map<string, ConnectedClient>();
 
+  const token = (username: string) =>
+    signedToken({ sub: username }, hmacSecret(SECRET), { alg: 'HS256' });
+
   async function as(username: string): Promise<ConnectedClient> {
     let mcp = clients.get(username);
     if (!mcp) {
-      const token = await signedToken({ sub: username }, hmacSecret(SECRET), { alg: 'HS256' });
-      mcp = await connectClient(service.url, { Authorization: `Bearer ${token}` });
+      mcp = await connectClient(service.url, { Authorization: `Bearer ${await token(username)}` });
       clients.set(username, mcp);
     }
     return mcp;
@@ -244,6 +247,46 @@ describe.each<Store>(['memory', 'redis'])('the result cache in %s', (store) => {
     expect(after.current_user.roles).not.toContain('sales_analyst');
     expect(after.current_user.roles).toContain('Gamma');
   });
+
+  if (store === 'memory') {
+    it('answers a metadata database outage as temporarily unavailable, never as an internal error', async () => {
+      await call('alpha', 'list_datasets', { page_size: 1 });
+      const admin = new PgClient({ database: 'postgres', host: '127.0.0.1', user: 'postgres' });
+      await admin.connect();
+      try {
+        await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS false`);
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'superset-mcp'",
+          [database.name],
+        );
+        // The caller is usually still kept (the tool meets the outage), or else resolving it does.
+        const response = await postJson(
+          service.url,
+          {
+            id: 1,
+            jsonrpc: '2.0',
+            method: 'tools/call',
+            params: { arguments: { request: { page_size: 2 } }, name: 'list_datasets' },
+          },
+          { Authorization: `Bearer ${await token('alpha')}` },
+        );
+        expect(response.text).not.toMatch(/Internal error|password|postgres:\/\//i);
+        if (response.status === 200) {
+          expect(response.json.result.isError).toBe(true);
+          expect(response.json.result.content[0].text).toBe(
+            'Database error in list_datasets: Service temporarily unavailable. Please try again in a few moments.',
+          );
+        } else {
+          expect(response.status).toBe(503);
+          expect(response.json.error.message).toMatch(/temporarily unavailable/);
+        }
+      } finally {
+        await admin.query(`ALTER DATABASE "${database.name}" WITH ALLOW_CONNECTIONS true`);
+        await admin.end();
+      }
+      expect((await call('alpha', 'list_datasets', { page_size: 2 })).count).toBe(2);
+    });
+  }
 
   if (store === 'redis') {
     it('serves from the entry Redis holds, and only to its principal', async () => {

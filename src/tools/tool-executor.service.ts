@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 
 import { redactSecrets } from '../common/redact-secrets.js';
+import { isDatabaseUnavailable } from '../superset/database/database-unavailable.js';
 import { ToolContentResult } from './tool-result.js';
 import type { ToolCall } from './tool-call.js';
 import { ToolCallObservers, type ToolCallOutcome } from './tool-call-observers.service.js';
@@ -72,6 +73,21 @@ export class ToolExecutor {
       if (error instanceof ToolError) {
         this.logger.warn(`${name} [${call.callId}] ${error.code}: ${error.message}`);
         return { errorType: error.code, outcome: 'tool_error', result: errorResult(error.message) };
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Reached when the caller's access was served from the access cache: the outage shows here.
+        this.logger.warn(
+          redactSecrets(
+            `${name} [${call.callId}] metadata database unavailable: ${describeError(error)}`,
+          ),
+        );
+        return {
+          errorType: 'database_unavailable',
+          outcome: 'tool_error',
+          result: errorResult(
+            `Database error in ${name}: Service temporarily unavailable. Please try again in a few moments.`,
+          ),
+        };
       }
       this.logger.error(
         redactSecrets(`${name} [${call.callId}] failed: ${describeError(error)}`),
