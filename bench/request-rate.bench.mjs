@@ -396,15 +396,19 @@ async function main() {
     console.log(
       `\nResult cache hit vs miss (force_refresh), ${LATENCY_CALLS} sequential calls each`,
     );
-    console.log('| user | tool | hit p50 ms | miss p50 ms | hit mean ms | miss mean ms |');
-    console.log('|---|---|---|---|---|---|');
+    console.log(
+      '| user | tool | hit p50 ms | miss p50 ms | hit mean ms | miss mean ms | hit CPU ms | miss CPU ms |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const username of USERS) {
       const url = services.get(`${username}/${CONFIGS[2].label}`);
       for (const test of cases) {
-        const hit = await latency(url, toolCall(test.name, test.request));
+        const pid = pids.get(url);
+        const hit = await latency(url, toolCall(test.name, test.request), pid);
         const miss = await latency(
           url,
           toolCall(test.name, { ...test.request, force_refresh: true }),
+          pid,
         );
         console.log(
           `| ${username} | ${test.label} | ${hit.p50.toFixed(2)} | ${miss.p50.toFixed(2)} | ` +
