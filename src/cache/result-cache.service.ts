@@ -60,10 +60,11 @@ export class ResultCache implements OnModuleInit {
     keyv.on('error', () => undefined);
     this.cache = createCache({ stores: [keyv] });
     if (this.redis.enabled) this.redis.client();
-    this.logger.log(
-      `Result cache on, in ${this.redis.enabled ? 'Redis' : 'this process'}, keys per principal` +
-        (this.config.dangerously_share_cache_across_principals ? ' NOT separated' : ''),
-    );
+    const where = this.redis.enabled ? 'Redis' : 'this process';
+    const sharing = this.config.dangerously_share_cache_across_principals
+      ? 'one entry shared by EVERY caller'
+      : 'keys per principal';
+    this.logger.log(`Result cache on, in ${where}, ${sharing}.`);
     if (this.config.dangerously_share_cache_across_principals) {
       this.logger.warn(
         'MCP_CACHE_CONFIG.dangerously_share_cache_across_principals is ON: one cached result is ' +

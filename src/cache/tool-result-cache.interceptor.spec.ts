@@ -1,7 +1,7 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 import { SettingsModule } from '../config/settings.module.js';
@@ -113,41 +113,47 @@ function callAs(id: number, roles: string[] = ['Gamma']): ToolCall {
   };
 }
 
+async function buildTools(cacheConfig: Record<string, unknown>) {
+  const { settings } = await loadSettings({ MCP_CACHE_CONFIG: JSON.stringify(cacheConfig) }, '/');
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      DiscoveryModule,
+      SettingsModule.forRoot(settings),
+      RedisModule,
+      PermissionsModule,
+      CacheModule,
+    ],
+    providers: [CountingTools, ToolCallObservers, ToolExecutor, ToolRegistry],
+  }).compile();
+  await moduleRef.init();
+  return { executor: moduleRef.get(ToolExecutor), registry: moduleRef.get(ToolRegistry) };
+}
+
+async function runTool(
+  tools: { executor: ToolExecutor; registry: ToolRegistry },
+  tool: string,
+  call: ToolCall,
+  request: Record<string, unknown> = {},
+) {
+  const result = await tools.executor.execute(tools.registry.get(tool)!, { request }, call);
+  const text = (result.content[0] as { text: string }).text;
+  return { hit: call.notes.cacheHit, text };
+}
+
 describe('ToolResultCacheInterceptor (memory store)', () => {
   let registry: ToolRegistry;
   let executor: ToolExecutor;
 
   beforeAll(async () => {
-    const { settings } = await loadSettings(
-      {
-        MCP_CACHE_CONFIG: JSON.stringify({
-          enabled: true,
-          excluded_tools: ['excluded'],
-          max_item_size: 1_000,
-        }),
-      },
-      '/',
-    );
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        DiscoveryModule,
-        SettingsModule.forRoot(settings),
-        RedisModule,
-        PermissionsModule,
-        CacheModule,
-      ],
-      providers: [CountingTools, ToolCallObservers, ToolExecutor, ToolRegistry],
-    }).compile();
-    await moduleRef.init();
-    registry = moduleRef.get(ToolRegistry);
-    executor = moduleRef.get(ToolExecutor);
+    ({ executor, registry } = await buildTools({
+      enabled: true,
+      excluded_tools: ['excluded'],
+      max_item_size: 1_000,
+    }));
   });
 
-  async function run(tool: string, call: ToolCall, request: Record<string, unknown> = {}) {
-    const result = await executor.execute(registry.get(tool)!, { request }, call);
-    const text = (result.content[0] as { text: string }).text;
-    return { hit: call.notes.cacheHit, text };
-  }
+  const run = (tool: string, call: ToolCall, request: Record<string, unknown> = {}) =>
+    runTool({ executor, registry }, tool, call, request);
 
   it('serves a repeated read-only call from the cache, per principal', async () => {
     const first = await run('read_count', callAs(1), { key: 'a' });
@@ -188,5 +194,27 @@ describe('ToolResultCacheInterceptor (memory store)', () => {
   it('keeps content a tool shaped itself', async () => {
     const first = await run('content', callAs(5));
     expect(await run('content', callAs(5))).toEqual({ hit: true, text: first.text });
+  });
+});
+
+describe('ToolResultCacheInterceptor sharing entries across principals', () => {
+  it('serves one entry to every caller, after a loud warning, and only then', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const tools = await buildTools({
+        dangerously_share_cache_across_principals: true,
+        enabled: true,
+      });
+      const first = await runTool(tools, 'read_count', callAs(10), { key: 'shared' });
+      expect(await runTool(tools, 'read_count', callAs(11, ['Admin']), { key: 'shared' })).toEqual({
+        hit: true,
+        text: first.text,
+      });
+      expect(warn.mock.calls.map(([message]) => String(message)).join('\n')).toMatch(
+        /dangerously_share_cache_across_principals is ON/,
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
