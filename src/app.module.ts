@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
 import { AuditModule } from './audit/audit.module.js';
+import { CacheModule } from './cache/cache.module.js';
 import { SettingsModule } from './config/settings.module.js';
 import type { Settings } from './config/settings.js';
 import { UnhonouredSettingsReporter } from './config/unhonoured-settings.reporter.js';
@@ -22,7 +23,10 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         MetadataDatabaseModule.forRoot(metadataUri),
         RedisModule,
+        // Global interceptors run outermost first in this order: the size guard checks every
+        // answer, cached or not (as upstream), and the cache keeps untrimmed results.
         ResponseSizeModule,
+        CacheModule,
         HealthModule,
         RateLimitModule,
         MetricsModule,

@@ -479,7 +479,7 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       await invalid(model.tool, { request: {}, extra: true }, 'extra');
     });
 
-    it("accepts upstream's cache-control keys, documented as not yet acted on", async () => {
+    it("accepts upstream's cache-control keys, documented with what acts on them", async () => {
       const page = await ok(model.tool, {
         force_refresh: true,
         page_size: 1,
@@ -494,7 +494,8 @@ describe.each(DEMO_FIXTURES)('list and get contracts on %s', (_name, createFixtu
       for (const key of ['use_cache', 'force_refresh', 'refresh_metadata']) {
         expect(request).toContain(`"${key}"`);
       }
-      expect(request).toMatch(/acted on once a cache exists/);
+      expect(request).toMatch(/Acted on when the result cache \(MCP_CACHE_CONFIG\) is on/);
+      expect(request).toMatch(/this service does not act on it/);
       // The limits are in the tool's JSON schema too, and filter columns are enumerated.
       for (const limit of [
         '"maxLength":1000',

@@ -23,7 +23,6 @@ describe('settings at start-up', () => {
 
     beforeAll(async () => {
       service = await startServiceProcess({
-        MCP_CACHE_CONFIG: '{"enabled": true}',
         MCP_STRUCTURED_OUTPUT_ENABLED: 'true',
         SQLALCHEMY_DATABASE_URL: 'postgresql://superset:do-not-print-me@db/superset',
         SUPERSET_MCP_DATA_DIR: data.dir,
@@ -42,9 +41,6 @@ describe('settings at start-up', () => {
     });
 
     it('says which accepted settings are not honoured yet', () => {
-      expect(service.output()).toContain(
-        'MCP_CACHE_CONFIG.enabled: not honoured yet; nothing is cached',
-      );
       expect(service.output()).toContain('MCP_STRUCTURED_OUTPUT_ENABLED: not honoured yet');
       expect(service.output()).not.toContain('MCP_RESPONSE_SIZE_CONFIG');
     });

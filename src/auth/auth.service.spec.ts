@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthFactory, Settings, TokenPrincipal } from '../config/settings.js';
 import { loadSettings } from '../config/settings.loader.js';
 import type { SupersetUser } from '../users/superset-user.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UserLookup } from '../users/user-lookup.service.js';
 import { AuthService, MAX_BEARER_TOKEN_LENGTH } from './auth.service.js';
 import { ProtectedResourceService } from './protected-resource.service.js';
 import { TokenUserResolver } from './token-user.resolver.js';
@@ -30,7 +30,7 @@ const USERS: SupersetUser[] = ['admin', 'alpha', 'inactive'].map((username, inde
 const usersTable = {
   findByEmail: (email: string) => Promise.resolve(USERS.find((u) => u.email === email) ?? null),
   findByUsername: (name: string) => Promise.resolve(USERS.find((u) => u.username === name) ?? null),
-} as unknown as UsersRepository;
+} as unknown as UserLookup;
 
 const applicationContext = { get: () => null } as unknown as INestApplicationContext;
 

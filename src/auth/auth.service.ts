@@ -12,7 +12,7 @@ import { isDemoMode } from '../config/demo-settings.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { AuthProvider, Settings, TokenPrincipal } from '../config/settings.js';
 import { DEMO_USERNAMES } from '../demo/demo-users.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UserLookup } from '../users/user-lookup.service.js';
 import type { AuthFailureReason } from './auth-failure-reason.js';
 import {
   authConfigurationProblems,
@@ -50,7 +50,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   constructor(
     @InjectSettings() private readonly settings: Settings,
-    private readonly users: UsersRepository,
+    private readonly users: UserLookup,
     private readonly tokenUsers: TokenUserResolver,
     private readonly resource: ProtectedResourceService,
   ) {}

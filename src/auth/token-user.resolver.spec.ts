@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings, TokenPrincipal, UserResolver } from '../config/settings.js';
 import { loadSettings } from '../config/settings.loader.js';
 import type { SupersetUser } from '../users/superset-user.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import type { UserLookup } from '../users/user-lookup.service.js';
 import type { AuthenticationError } from './authentication.error.js';
 import { TokenUserResolver, userNameFromClaims } from './token-user.resolver.js';
 
@@ -28,7 +28,7 @@ const usersTable = {
     Promise.resolve(USERS.find((candidate) => candidate.email === email) ?? null),
   findByUsername: (username: string) =>
     Promise.resolve(USERS.find((candidate) => candidate.username === username) ?? null),
-} as unknown as UsersRepository;
+} as unknown as UserLookup;
 
 function principal(claims: Record<string, unknown>, extra: Partial<TokenPrincipal> = {}) {
   return {

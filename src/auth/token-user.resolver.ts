@@ -4,7 +4,7 @@ import { redactSecrets } from '../common/redact-secrets.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings, TokenPrincipal } from '../config/settings.js';
 import type { SupersetUser } from '../users/superset-user.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UserLookup } from '../users/user-lookup.service.js';
 import { AuthenticationError } from './authentication.error.js';
 
 /** Claims tried in order; the first non-empty string names the user. */
@@ -20,7 +20,7 @@ export class TokenUserResolver {
 
   constructor(
     @InjectSettings() private readonly settings: Settings,
-    private readonly users: UsersRepository,
+    private readonly users: UserLookup,
   ) {}
 
   async resolve(principal: TokenPrincipal): Promise<SupersetUser> {

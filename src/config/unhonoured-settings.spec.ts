@@ -35,7 +35,6 @@ describe('unhonouredSettingWarnings', () => {
     });
     const warnings = unhonouredSettingWarnings(settings);
     expect(warnings.map((warning) => warning.split(':')[0])).toEqual([
-      'MCP_CACHE_CONFIG.enabled',
       'MCP_STRUCTURED_OUTPUT_ENABLED',
       'MCP_TOOL_SEARCH_CONFIG',
     ]);
@@ -75,7 +74,7 @@ describe('UnhonouredSettingsReporter', () => {
   it('warns at start-up about each unhonoured setting the configuration asks for', async () => {
     const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
-      const settings = await settingsFrom({ MCP_CACHE_CONFIG: '{"enabled": true}' });
+      const settings = await settingsFrom({ MCP_STRUCTURED_OUTPUT_ENABLED: 'true' });
       const app = await Test.createTestingModule({
         imports: [SettingsModule.forRoot(settings)],
         providers: [UnhonouredSettingsReporter],
@@ -83,7 +82,7 @@ describe('UnhonouredSettingsReporter', () => {
       await app.init();
       await app.close();
       expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
-        'MCP_CACHE_CONFIG.enabled: not honoured yet; nothing is cached; every call reads the metadata database.',
+        'MCP_STRUCTURED_OUTPUT_ENABLED: not honoured yet; tool results carry text content only, no structuredContent.',
       ]);
     } finally {
       warn.mockRestore();

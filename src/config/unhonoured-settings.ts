@@ -17,11 +17,6 @@ const present = (value: unknown): boolean => value !== undefined && value !== nu
  */
 export const UNHONOURED_SETTINGS: readonly UnhonouredSetting[] = [
   {
-    setting: 'MCP_CACHE_CONFIG.enabled',
-    requested: (s) => s.MCP_CACHE_CONFIG.enabled,
-    instead: 'nothing is cached; every call reads the metadata database',
-  },
-  {
     setting: 'MCP_STRUCTURED_OUTPUT_ENABLED',
     requested: (s) => s.MCP_STRUCTURED_OUTPUT_ENABLED,
     instead: 'tool results carry text content only, no structuredContent',

@@ -19,6 +19,7 @@ import {
 import { z } from 'zod';
 
 import type { Caller } from '../auth/caller.js';
+import { uncachedAnswer, type CachedAnswer } from '../cache/cached-answer.js';
 import { clipText } from '../common/clip-text.js';
 import {
   PROMPT_METADATA,
@@ -85,18 +86,21 @@ export class McpFeatureRegistry implements OnModuleInit {
     return capabilities;
   }
 
-  attach(server: Server, caller: Caller): void {
-    if (this.resources.length > 0) this.attachResources(server, caller);
-    if (this.prompts.size > 0) this.attachPrompts(server, caller);
+  /** `answer` serves list, read and get requests through the result cache. */
+  attach(server: Server, caller: Caller, answer: CachedAnswer = uncachedAnswer): void {
+    if (this.resources.length > 0) this.attachResources(server, caller, answer);
+    if (this.prompts.size > 0) this.attachPrompts(server, caller, answer);
     if (this.resources.length > 0 || this.prompts.size > 0) this.attachCompletions(server);
   }
 
-  private attachResources(server: Server, caller: Caller): void {
-    server.setRequestHandler(ListResourcesRequestSchema, () => ({
-      resources: this.resources
-        .filter((resource) => !resource.template)
-        .map(({ options }) => describeResource(options, 'uri')),
-    }));
+  private attachResources(server: Server, caller: Caller, answer: CachedAnswer): void {
+    server.setRequestHandler(ListResourcesRequestSchema, () =>
+      answer('resources/list', '', null, () => ({
+        resources: this.resources
+          .filter((resource) => !resource.template)
+          .map(({ options }) => describeResource(options, 'uri')),
+      })),
+    );
     server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
       resourceTemplates: this.resources
         .filter((resource) => resource.template)
@@ -114,8 +118,10 @@ export class McpFeatureRegistry implements OnModuleInit {
         const flat = Object.fromEntries(
           Object.entries(variables).map(([key, value]) => [key, String(value)]),
         );
-        const value = await resource.read(uri, flat, caller);
-        return { contents: [toContents(uri, resource.options.mimeType, value)] };
+        return answer('resources/read', resource.options.uri, uri, async () => {
+          const value = await resource.read(uri, flat, caller);
+          return { contents: [toContents(uri, resource.options.mimeType, value)] };
+        });
       }
       throw new McpError(
         ErrorCode.InvalidParams,
@@ -128,15 +134,17 @@ export class McpFeatureRegistry implements OnModuleInit {
     server.setRequestHandler(UnsubscribeRequestSchema, () => ({}));
   }
 
-  private attachPrompts(server: Server, caller: Caller): void {
-    server.setRequestHandler(ListPromptsRequestSchema, () => ({
-      prompts: [...this.prompts.values()].map(({ options, argumentList }) => ({
-        arguments: argumentList,
-        description: options.description,
-        name: options.name,
-        title: options.title,
+  private attachPrompts(server: Server, caller: Caller, answer: CachedAnswer): void {
+    server.setRequestHandler(ListPromptsRequestSchema, () =>
+      answer('prompts/list', '', null, () => ({
+        prompts: [...this.prompts.values()].map(({ options, argumentList }) => ({
+          arguments: argumentList,
+          description: options.description,
+          name: options.name,
+          title: options.title,
+        })),
       })),
-    }));
+    );
     server.setRequestHandler(GetPromptRequestSchema, async (request) => {
       const prompt = this.prompts.get(request.params.name);
       if (!prompt) {
@@ -155,7 +163,9 @@ export class McpFeatureRegistry implements OnModuleInit {
             .join('; ')}`,
         );
       }
-      return prompt.get(parsed.data, caller);
+      return answer('prompts/get', prompt.options.name, parsed.data, () =>
+        prompt.get(parsed.data, caller),
+      );
     });
   }
 

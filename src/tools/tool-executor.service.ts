@@ -4,6 +4,7 @@ import type { z } from 'zod';
 
 import { CallLogMessage } from '../common/call-log-message.js';
 import { redactSecrets } from '../common/redact-secrets.js';
+import { isDatabaseUnavailable } from '../superset/database/database-unavailable.js';
 import { ToolContentResult } from './tool-result.js';
 import type { ToolCall } from './tool-call.js';
 import { ToolCallObservers, type ToolCallOutcome } from './tool-call-observers.service.js';
@@ -78,6 +79,21 @@ export class ToolExecutor {
           ),
         );
         return { errorType: error.code, outcome: 'tool_error', result: errorResult(error.message) };
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Reached when the caller's access was served from the access cache: the outage shows here.
+        this.logger.warn(
+          redactSecrets(
+            `${name} [${call.callId}] metadata database unavailable: ${describeError(error)}`,
+          ),
+        );
+        return {
+          errorType: 'database_unavailable',
+          outcome: 'tool_error',
+          result: errorResult(
+            `Database error in ${name}: Service temporarily unavailable. Please try again in a few moments.`,
+          ),
+        };
       }
       this.logger.error(
         new CallLogMessage(

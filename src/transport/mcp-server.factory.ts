@@ -4,6 +4,8 @@ import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -16,6 +18,7 @@ import {
 import { z } from 'zod';
 
 import type { Caller } from '../auth/caller.js';
+import { ResultCache } from '../cache/result-cache.service.js';
 import { APP_NAME, APP_VERSION } from '../common/app-info.js';
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
@@ -43,6 +46,14 @@ const AnyResult = z.record(z.string(), z.unknown());
 
 const PRINTABLE_TOOL_NAME = /^[A-Za-z0-9_.\-/]{1,64}$/;
 
+/**
+ * The SDK builds an Ajv instance (a good part of a request's CPU) for every server it constructs,
+ * to check elicitation answers; built only when a server actually needs one.
+ */
+const ON_DEMAND_VALIDATOR: jsonSchemaValidator = {
+  getValidator: (schema) => new AjvJsonSchemaValidator().getValidator(schema),
+};
+
 /** Builds the short-lived server that answers one HTTP request for one caller. */
 @Injectable()
 export class McpServerFactory {
@@ -53,6 +64,7 @@ export class McpServerFactory {
     private readonly sessions: SessionService,
     private readonly router: ClientMessageRouter,
     private readonly security: SecurityService,
+    private readonly cache: ResultCache,
     @InjectSettings() private readonly settings: Settings,
   ) {}
 
@@ -73,13 +85,17 @@ export class McpServerFactory {
       {
         capabilities: this.capabilities(),
         instructions: instructionsFor(visibleTools.map((tool) => tool.options)),
+        jsonSchemaValidator: ON_DEMAND_VALIDATOR,
       },
     );
     if (session) restoreClientState(server, session);
 
-    server.setRequestHandler(ListToolsRequestSchema, () => ({
-      tools: visibleTools.map((tool) => tool.definition),
-    }));
+    const answer = this.cache.answerFor(caller);
+    server.setRequestHandler(ListToolsRequestSchema, () =>
+      answer('tools/list', '', null, () => ({
+        tools: visibleTools.map((tool) => tool.definition),
+      })),
+    );
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const tool = this.tools.get(request.params.name);
       if (!tool) {
@@ -95,7 +111,7 @@ export class McpServerFactory {
       if (session) await this.sessions.setLogLevel(session, request.params.level);
       return {};
     });
-    this.features.attach(server, caller);
+    this.features.attach(server, caller, answer);
     const routed = new RoutedTransport(transport, this.router, routingSessionId, onCancelled);
     return {
       close: () => server.close(),

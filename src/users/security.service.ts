@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -36,12 +38,18 @@ export class SecurityService {
     @InjectSettings() private readonly settings: Settings,
   ) {}
 
-  /** The user's access, loaded with one query and shared by everything serving this request. */
+  /**
+   * The user's access, loaded with one query and shared by everything holding this user object: one
+   * request, or every request while `UserLookup` keeps the user.
+   */
   accessFor(user: SupersetUser): Promise<UserAccess> {
     let access = this.cache.get(user);
     if (!access) {
-      access = this.load(user);
-      this.cache.set(user, access);
+      const loading = this.load(user);
+      // The user object may be kept by the access cache: a failed read must not stick to it.
+      loading.catch(() => this.cache.delete(user));
+      this.cache.set(user, loading);
+      access = loading;
     }
     return access;
   }
@@ -369,6 +377,9 @@ export class SecurityService {
       datasourcePerms,
       grantedDatabaseNames,
       isAdmin: user.roles.some((role) => role.name === this.settings.AUTH_ROLE_ADMIN),
+      permissionsDigest: createHash('sha256')
+        .update([...classPermissions].sort().join('\n'))
+        .digest('hex'),
       roleIds,
       schemaPerms,
       user,

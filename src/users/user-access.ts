@@ -18,6 +18,8 @@ export interface UserAccess {
   readonly datasourcePerms: readonly string[];
   /** Database names named by the user's catalog, schema and datasource grants. */
   readonly grantedDatabaseNames: readonly string[];
+  /** SHA-256 of the sorted permission pairs: changes whenever what the user may do changes. */
+  readonly permissionsDigest: string;
   /** `can_access(permission, view_menu)` for class and menu permissions. */
   can(permission: string, viewMenu: string): boolean;
   /** View-menu names on which the user holds `permission` (e.g. `menu_access`), sorted. */

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 
 import { RolePermissionsRepository } from './role-permissions.repository.js';
 import { SecurityService } from './security.service.js';
+import { UserLookup } from './user-lookup.service.js';
 import { UsersRepository } from './users.repository.js';
 
 /**
@@ -10,7 +11,7 @@ import { UsersRepository } from './users.repository.js';
  */
 @Global()
 @Module({
-  exports: [RolePermissionsRepository, SecurityService, UsersRepository],
-  providers: [RolePermissionsRepository, SecurityService, UsersRepository],
+  exports: [RolePermissionsRepository, SecurityService, UserLookup, UsersRepository],
+  providers: [RolePermissionsRepository, SecurityService, UserLookup, UsersRepository],
 })
 export class UsersModule {}

@@ -113,18 +113,24 @@ export function unknownNamesError(
 }
 
 const COMPATIBILITY_NOTE =
-  "Accepted for compatibility with Superset's MCP service. This service keeps no cache yet, so " +
-  'every call reads the metadata database afresh; the flag is acted on once a cache exists.';
+  "Accepted for compatibility with Superset's MCP service; this service does not act on it: " +
+  'metadata is read from the metadata database on every call the result cache does not answer.';
 
-/** Upstream's cache-control keys of list and info requests: accepted, documented, not yet acted on. */
+const RESULT_CACHE_NOTE =
+  'Acted on when the result cache (MCP_CACHE_CONFIG) is on; without it every call reads afresh.';
+
+/** Upstream's cache-control keys of list and info requests, steering the result cache. */
 export const cacheControlFields = {
   force_refresh: z
     .boolean()
     .optional()
-    .describe(`Bypass and refresh cached results. ${COMPATIBILITY_NOTE}`),
+    .describe(`Skip the cached result and store a fresh one. ${RESULT_CACHE_NOTE}`),
   refresh_metadata: z
     .boolean()
     .optional()
     .describe(`Refresh metadata (such as dataset columns) first. ${COMPATIBILITY_NOTE}`),
-  use_cache: z.boolean().optional().describe(`Use cached results. ${COMPATIBILITY_NOTE}`),
+  use_cache: z
+    .boolean()
+    .optional()
+    .describe(`false: neither read nor store a cached result. ${RESULT_CACHE_NOTE}`),
 };
