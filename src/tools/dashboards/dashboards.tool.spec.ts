@@ -22,6 +22,7 @@ import { UsersModule } from '../../users/users.module.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import type { ToolCall } from '../tool-call.js';
+import { ToolCallObservers } from '../tool-call-observers.service.js';
 import { ToolExecutor } from '../tool-executor.service.js';
 import { ToolRegistry } from '../tool-registry.service.js';
 import { DashboardsTools } from './dashboards.tool.js';
@@ -177,6 +178,7 @@ describe(DashboardsTools.name, () => {
             DashboardsTools,
             ModelLister,
             SupersetUrls,
+            ToolCallObservers,
             ToolExecutor,
             ToolRegistry,
           ],

@@ -21,6 +21,7 @@ import { UsersModule } from '../../users/users.module.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { ModelLister } from '../listing/model-lister.service.js';
 import type { ToolCall } from '../tool-call.js';
+import { ToolCallObservers } from '../tool-call-observers.service.js';
 import { ToolExecutor } from '../tool-executor.service.js';
 import { ToolRegistry } from '../tool-registry.service.js';
 
@@ -124,7 +125,15 @@ export async function createDataToolsFixture(
         MetadataDatabaseModule.forRoot(store.uri),
         UsersModule,
       ],
-      providers: [...repositories, ...tools, ModelLister, SupersetUrls, ToolExecutor, ToolRegistry],
+      providers: [
+        ...repositories,
+        ...tools,
+        ModelLister,
+        SupersetUrls,
+        ToolCallObservers,
+        ToolExecutor,
+        ToolRegistry,
+      ],
     }).compile();
     await moduleRef.init();
     const users = moduleRef.get(UsersRepository);
