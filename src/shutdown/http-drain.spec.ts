@@ -84,6 +84,8 @@ describe(HttpDrain.name, () => {
     // Drain another server: this one stays reachable, as a kept-alive connection would be.
     const other = createServer().listen(0, '127.0.0.1');
     expect(await drain.drain(other, 60_000)).toBe(true);
-    expect(await get(port, '/fast')).toMatchObject({ connection: 'close', status: 503 });
+    const refused = await get(port, '/fast');
+    expect(refused).toMatchObject({ connection: 'close', status: 503 });
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: -32000 }, jsonrpc: '2.0' });
   });
 });

@@ -2,6 +2,11 @@ import type { Server, ServerResponse } from 'node:http';
 
 import type { NextFunction, Request, Response } from 'express';
 
+import { sendJsonRpcError } from '../transport/json-rpc-error.js';
+
+/** JSON-RPC's implementation-defined server error, as the transport answers a full store. */
+const SERVER_ERROR = -32000;
+
 /**
  * Lets a stopping service finish what it started: tracks the HTTP requests in flight (an MCP
  * tool call is one POST whose response ends with the result) and, once draining, stops listening,
@@ -20,10 +25,13 @@ export class HttpDrain {
   /** Express middleware, mounted before every route. */
   readonly middleware = (_request: Request, response: Response, next: NextFunction): void => {
     if (this.draining) {
-      response
-        .status(503)
-        .set({ Connection: 'close', 'Retry-After': '1' })
-        .json({ error: 'The service is shutting down; retry on another instance.' });
+      sendJsonRpcError(
+        response,
+        503,
+        SERVER_ERROR,
+        'The service is shutting down; retry, another instance will answer.',
+        { Connection: 'close', 'Retry-After': '1' },
+      );
       return;
     }
     this.inFlight.add(response);
