@@ -16,6 +16,7 @@ const METRIC_NAMES = [
   'superset_mcp_responses_truncated_total',
   'superset_mcp_rate_limited_total',
   'superset_mcp_audit_backlog',
+  'superset_mcp_sessions',
   'superset_mcp_audit_rows_dropped_total',
   'superset_mcp_audit_write_failures_total',
   'superset_mcp_process_cpu_seconds_total',
@@ -50,6 +51,8 @@ describe('Prometheus /metrics', () => {
         name: 'get_chart_info',
       });
       await mcp.client.callTool({ arguments: { request: { nope: 1 } }, name: 'list_dashboards' });
+      const during = await (await fetch(`${service.origin}/metrics`)).text();
+      expect(Number(/^superset_mcp_sessions (\d+)$/m.exec(during)?.[1])).toBeGreaterThanOrEqual(1);
     } finally {
       await mcp.close();
     }

@@ -122,6 +122,18 @@ describe('rate limits', () => {
         await mcp.close();
       }
     });
+
+    it('counts refused requests and tool calls in /metrics', async () => {
+      const text = await (await fetch(`${service.origin}/metrics`)).text();
+      const refused = (scope: string) =>
+        Number(
+          new RegExp(`^superset_mcp_rate_limited_total\\{scope="${scope}"\\} (\\d+)$`, 'm').exec(
+            text,
+          )?.[1],
+        );
+      expect(refused('http')).toBeGreaterThanOrEqual(2);
+      expect(refused('tool')).toBeGreaterThanOrEqual(1);
+    });
   });
 
   describe('with token authentication', () => {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { postJson } from './support/mcp-client.js';
@@ -429,10 +430,37 @@ describe('sessions and client messages shared through Redis by two processes', (
   });
 
   it('refuses with a retryable 503 while Redis is down and serves the same session once it is back', async () => {
+    const metadata = new Database(join(data.dir, 'superset.db'), { readonly: true });
+    const auditRows = () =>
+      (
+        metadata.prepare("SELECT count(*) AS n FROM logs WHERE action = 'mcp_tool_call'").get() as {
+          n: number;
+        }
+      ).n;
+    // Rows of earlier tests may still be queued: wait until the count stops moving.
+    let before = -1;
+    while (before !== auditRows()) {
+      before = auditRows();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
     const session = await RawSession.initialize(a);
     expect((await session.request(b, 'tools/list')).result.tools.length).toBeGreaterThan(0);
 
     await redis.stop();
+    // Calls that need no session are served while Redis is down, and audited.
+    for (const service of [a, b]) {
+      const sessionless = await postJson(
+        service.url,
+        {
+          id: 7,
+          jsonrpc: '2.0',
+          method: 'tools/call',
+          params: { arguments: {}, name: 'test_simple_text' },
+        },
+        JSON_ONLY,
+      );
+      expect(sessionless.status).toBe(200);
+    }
     for (const service of [a, b]) {
       const refused = await session.post(service, {
         id: 5,
@@ -499,6 +527,17 @@ describe('sessions and client messages shared through Redis by two processes', (
       expect(result.result.content[0].text).toBe('LLM response: back');
     } finally {
       call.close();
+    }
+    // No audit row lost: the two calls made during the outage and the one after it.
+    try {
+      expect(
+        await eventually(
+          () => Promise.resolve(auditRows()),
+          (rows) => rows >= before + 3,
+        ),
+      ).toBe(before + 3);
+    } finally {
+      metadata.close();
     }
   }, 120_000);
 });

@@ -92,6 +92,25 @@ export class McpMetrics implements OnModuleInit {
     this.rateLimited.inc({ scope });
   }
 
+  /**
+   * Reports the sessions held by `count` (the session store) at each scrape; a store that cannot
+   * be read (Redis down) leaves the last value.
+   */
+  observeSessions(count: () => Promise<number>): void {
+    new Gauge({
+      async collect() {
+        try {
+          this.set(await count());
+        } catch {
+          // The store's outage is reported by /ready and the transport's 503s.
+        }
+      },
+      help: 'MCP sessions held by the session store (all replicas when it is shared).',
+      name: `${PREFIX}sessions`,
+      registers: [this.registry],
+    });
+  }
+
   setAuditBacklog(rows: number): void {
     this.auditBacklog.set(rows);
   }

@@ -1,8 +1,15 @@
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  Module,
+  RequestMethod,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 
 import { InjectSettings } from '../config/inject-settings.decorator.js';
 import type { Settings } from '../config/settings.js';
+import { McpMetrics } from '../metrics/mcp-metrics.service.js';
 import { ToolsModule } from '../tools/tools.module.js';
 import { HttpRateLimitMiddleware } from './http-rate-limit.middleware.js';
 import { RateLimitSettingsReporter } from './rate-limit-settings.reporter.js';
@@ -19,8 +26,19 @@ import { ToolRateLimitGuard } from './tool-rate-limit.guard.js';
     { provide: APP_GUARD, useClass: ToolRateLimitGuard },
   ],
 })
-export class RateLimitModule implements NestModule {
-  constructor(@InjectSettings() private readonly settings: Settings) {}
+export class RateLimitModule implements NestModule, OnModuleInit {
+  constructor(
+    @InjectSettings() private readonly settings: Settings,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: McpMetrics,
+  ) {}
+
+  /** Refused tool calls reach the metrics through the call's notes; refused requests from here. */
+  onModuleInit(): void {
+    this.limiter.onRefusal(({ kind }) => {
+      if (kind === 'http') this.metrics.countRateLimited('http');
+    });
+  }
 
   configure(consumer: MiddlewareConsumer): void {
     if (!this.settings.MCP_RATE_LIMIT_CONFIG.enabled) return;

@@ -89,6 +89,10 @@ export class InMemorySessionStore implements SessionStore, OnModuleInit, OnModul
     return Promise.resolve(this.remove(id));
   }
 
+  count(): Promise<number> {
+    return Promise.resolve(this.entries.size);
+  }
+
   get size(): number {
     return this.entries.size;
   }

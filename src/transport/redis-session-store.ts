@@ -186,6 +186,14 @@ export class RedisSessionStore implements SessionStore, OnModuleInit, OnModuleDe
     return (await this.run('delete', id)) === 1;
   }
 
+  async count(): Promise<number> {
+    try {
+      return await this.connections.client().zcard(`${this.base}all`);
+    } catch (error) {
+      throw new RedisUnavailableError(error);
+    }
+  }
+
   /** Removes a batch of expired sessions; the timer calls it, tests may too. */
   async removeExpired(): Promise<number> {
     return Number(await this.run('sweep', SWEEP_BATCH_ON_TIMER));

@@ -14,4 +14,6 @@ export interface SessionStore {
   /** The record, with its time to live renewed; null when unknown or expired. */
   touch(id: string): Promise<SessionRecord | null>;
   delete(id: string): Promise<boolean>;
+  /** Sessions held, across replicas for a shared store (expired ones not yet swept included). */
+  count(): Promise<number>;
 }
