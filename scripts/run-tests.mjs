@@ -28,10 +28,14 @@ const SERVICE_NODE_MAJORS = [22, 24];
 // and 24 leave them out, so the suite stays well inside CI's time.
 const RUNTIME_INDEPENDENT_E2E = [
   'test/build-script.e2e-spec.ts',
+  'test/cache.e2e-spec.ts',
   'test/deployment-files.e2e-spec.ts',
   'test/fuzz.e2e-spec.ts',
   'test/list-contracts.e2e-spec.ts',
+  'test/nginx-proxy.e2e-spec.ts',
+  'test/rate-limits.e2e-spec.ts',
   'test/rbac-matrix.e2e-spec.ts',
+  'test/response-size.e2e-spec.ts',
   'test/runtime-dependencies.e2e-spec.ts',
 ];
 const CONFORMANCE_LINE = /conformance: (\d+) passed, (\d+) failed/g;
