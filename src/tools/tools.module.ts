@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
+import { SqlModule } from '../sql/sql.module.js';
 import { SupersetModule } from '../superset/superset.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ChartsTools } from './charts/charts.tool.js';
@@ -20,7 +21,7 @@ import { ToolRegistry } from './tool-registry.service.js';
 
 @Module({
   exports: [McpFeatureRegistry, ToolCallObservers, ToolExecutor, ToolRegistry],
-  imports: [DiscoveryModule, SupersetModule, UsersModule],
+  imports: [DiscoveryModule, SqlModule.forSettings(), SupersetModule, UsersModule],
   providers: [
     CallerReach,
     ChartsTools,
