@@ -12,6 +12,7 @@ import { ModelLister } from './listing/model-lister.service.js';
 import { McpFeatureRegistry } from './mcp-feature.registry.js';
 import { CallerReach } from './system/caller-reach.service.js';
 import { SchemaTools } from './system/schema.tool.js';
+import { SqlLabTools } from './sql-lab/sql-lab.tool.js';
 import { SystemPrompts } from './system/system.prompt.js';
 import { SystemResources } from './system/system.resource.js';
 import { SystemTools } from './system/system.tool.js';
@@ -31,6 +32,7 @@ import { ToolRegistry } from './tool-registry.service.js';
     McpFeatureRegistry,
     ModelLister,
     SchemaTools,
+    SqlLabTools,
     SystemPrompts,
     SystemResources,
     SystemTools,
