@@ -8,11 +8,14 @@ import {
   VarcharColumn,
 } from '../database/metadata-column.decorator.js';
 
-/** Superset's `Numeric(20, 6)` milliseconds since the epoch; pg returns numerics as strings. */
+/**
+ * Superset's `Numeric(20, 6)` milliseconds since the epoch. Declared varchar like every column
+ * here (the drivers take numbers as they are); pg returns numerics as strings.
+ */
 function EpochMillisecondsColumn(name: string): PropertyDecorator {
   return Column({
     name,
-    type: 'numeric',
+    type: 'varchar',
     nullable: true,
     transformer: {
       from: (value: unknown) => (value === null || value === undefined ? null : Number(value)),
