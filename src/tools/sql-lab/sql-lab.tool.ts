@@ -176,12 +176,8 @@ export class SqlLabTools {
   private present(outcome: ExecuteSqlOutcome, seconds: number): ExecuteSqlResponse {
     const rounded = Math.round(seconds * 1_000_000) / 1_000_000;
     switch (outcome.status) {
-      case 'refused': {
-        const { verdict } = outcome;
-        const where =
-          verdict.line === null ? '' : ` (line ${verdict.line}, column ${verdict.column ?? '?'})`;
-        return failedResponse(verdict.errorType, `${verdict.message}${where}`, rounded);
-      }
+      case 'refused':
+        return failedResponse(outcome.verdict.errorType, outcome.verdict.message, rounded);
       case 'checked':
         return dryRunResponse(outcome.verdict);
       case 'done':
