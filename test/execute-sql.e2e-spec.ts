@@ -284,6 +284,51 @@ describe('execute_sql on a Postgres metadata database and a real Postgres target
     expect(status).toBe('stopped');
   });
 
+  it('lets one user run two queries at once, not three', async () => {
+    const admin = await connectAs('admin');
+    const controllers = [new AbortController(), new AbortController()];
+    const calls = controllers.map((controller, index) =>
+      admin.client
+        .callTool(
+          {
+            arguments: {
+              request: { database_id: ids.warehouse, sql: `SELECT pg_sleep(10) AS s${index}` },
+            },
+            name: 'execute_sql',
+          },
+          undefined,
+          { signal: controller.signal },
+        )
+        .catch(() => undefined),
+    );
+    const sleeping = async () =>
+      (
+        await target.client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(10) AS s%' AND pid <> pg_backend_pid() AND state = 'active'",
+        )
+      ).rows[0].n;
+    for (let i = 0; i < 50 && (await sleeping()) < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await sleeping()).toBe(2);
+    const third = await sql(admin, { database_id: ids.warehouse, sql: 'SELECT 1' });
+    expect(third).toMatchObject({ success: false, error_type: 'CONCURRENT_QUERY_LIMIT_ERROR' });
+    for (const controller of controllers) controller.abort();
+    await Promise.all(calls);
+    let left = 2;
+    for (let i = 0; i < 50 && left > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await sleeping();
+    }
+    expect(left).toBe(0);
+    let again: Record<string, any> = {};
+    for (let i = 0; i < 50 && again.success !== true; i++) {
+      again = await sql(admin, { database_id: ids.warehouse, sql: 'SELECT 1 AS one' });
+      if (again.success !== true) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(again.rows).toEqual([{ one: 1 }]);
+  });
+
   it('stops a query at its timeout and records timed_out', async () => {
     const admin = await connectAs('admin');
     const result = await sql(admin, {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { redactSecrets } from '../../common/redact-secrets.js';
 import { SqlLabQueriesRepository } from '../../superset/queries/sql-lab-queries.repository.js';
 import type { FinishedQuery } from '../../superset/queries/sql-lab-queries.repository.js';
+import type { DatabaseRow } from '../../sql/connection-target.js';
 import { DatabaseConnectionLoader } from '../../sql/database-connection.loader.js';
 import { SqlExecutionError } from '../../sql/sql-execution.error.js';
 import { type ExecuteSqlOutcome, SqlExecutor } from '../../sql/sql-executor.service.js';
@@ -23,6 +24,12 @@ import { renderSqlTemplate, SqlTemplateError } from './sql-template.renderer.js'
 /** How often a running query reports progress to a client that asked for it. */
 const PROGRESS_INTERVAL_MS = 2_000;
 
+/**
+ * Queries one user may run at once in this process. A database has 4 connections: one user's
+ * long queries must leave room for others.
+ */
+export const MAX_RUNNING_QUERIES_PER_USER = 2;
+
 /** SQL Lab status of a run that failed with a given error type. */
 function failedStatus(errorType: string): FinishedQuery['status'] {
   if (errorType === 'SQLLAB_TIMEOUT_ERROR') return 'timed_out';
@@ -34,6 +41,8 @@ function failedStatus(errorType: string): FinishedQuery['status'] {
 @Injectable()
 export class SqlLabTools {
   readonly #logger = new Logger(SqlLabTools.name);
+  /** Running queries per user id. */
+  readonly #running = new Map<number, number>();
 
   constructor(
     private readonly loader: DatabaseConnectionLoader,
@@ -125,6 +134,32 @@ export class SqlLabTools {
       }
     }
 
+    const userId = call.caller.user.id;
+    const running = this.#running.get(userId) ?? 0;
+    if (running >= MAX_RUNNING_QUERIES_PER_USER) {
+      return failedResponse(
+        'CONCURRENT_QUERY_LIMIT_ERROR',
+        `you already have ${running} queries running (at most ${MAX_RUNNING_QUERIES_PER_USER} at once); ` +
+          'wait for one to finish or cancel it',
+      );
+    }
+    this.#running.set(userId, running + 1);
+    try {
+      return await this.run(request, rendered, database, call, execute);
+    } finally {
+      const left = (this.#running.get(userId) ?? 1) - 1;
+      if (left > 0) this.#running.set(userId, left);
+      else this.#running.delete(userId);
+    }
+  }
+
+  private async run(
+    request: ExecuteSqlArguments,
+    rendered: string,
+    database: DatabaseRow,
+    call: ToolCall,
+    execute: (dryRun: boolean) => Promise<ExecuteSqlOutcome>,
+  ): Promise<ExecuteSqlResponse> {
     const row = await this.queries.start({
       databaseId: database.id,
       userId: call.caller.user.id,
