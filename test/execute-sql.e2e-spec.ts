@@ -400,6 +400,13 @@ describe('execute_sql on a Postgres metadata database and a real Postgres target
     });
     expect(result).toMatchObject({ success: true, dry_run: true, rows: [] });
     expect(result.statements[0].executed_sql).toMatch(/SELECT \* FROM orders\s+LIMIT 3/);
+    const unlimited = await sql(admin, {
+      database_id: ids.warehouse,
+      sql: 'SELECT * FROM orders LIMIT 5',
+      dry_run: true,
+    });
+    // The SQL's own LIMIT stands, wrapped under SQL_MAX_ROW (+1 to tell truncation).
+    expect(unlimited.statements[0].executed_sql).toMatch(/\) AS mcp_limited\s+LIMIT 100001$/);
     expect(await queryRows()).toHaveLength(before);
   });
 

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 
 import { redactSecrets } from '../../common/redact-secrets.js';
+import { InjectSettings } from '../../config/inject-settings.decorator.js';
+import type { Settings } from '../../config/settings.js';
 import { SqlLabQueriesRepository } from '../../superset/queries/sql-lab-queries.repository.js';
 import type { FinishedQuery } from '../../superset/queries/sql-lab-queries.repository.js';
 import type { DatabaseRow } from '../../sql/connection-target.js';
@@ -49,6 +51,7 @@ export class SqlLabTools {
     private readonly executor: SqlExecutor,
     private readonly security: SecurityService,
     private readonly queries: SqlLabQueriesRepository,
+    @InjectSettings() private readonly settings: Settings,
   ) {}
 
   @Tool({
@@ -115,11 +118,13 @@ export class SqlLabTools {
       }
     }
 
+    // Without a limit the SQL's own LIMIT stands, under SQL_MAX_ROW, still enforced in the SQL.
+    const limit = request.limit ?? this.settings.SQL_MAX_ROW;
     const execute = (dryRun: boolean) =>
       this.executor.execute({
         database,
         sql: rendered,
-        limit: request.limit ?? null,
+        limit,
         timeoutSeconds: request.timeout,
         schema: request.schema ?? null,
         signal: call.signal,
@@ -165,7 +170,7 @@ export class SqlLabTools {
       userId: call.caller.user.id,
       schema: request.schema ?? null,
       sql: rendered,
-      limit: request.limit ?? null,
+      limit: request.limit ?? this.settings.SQL_MAX_ROW,
       callId: call.callId,
     });
     const started = performance.now();
@@ -204,7 +209,7 @@ export class SqlLabTools {
     }
     const seconds = (performance.now() - started) / 1000;
     const response = this.present(outcome, seconds);
-    await this.queries.finish(row.id, this.finished(outcome, response, request.limit ?? null));
+    await this.queries.finish(row.id, this.finished(outcome, response));
     return response;
   }
 
@@ -220,11 +225,7 @@ export class SqlLabTools {
     }
   }
 
-  private finished(
-    outcome: ExecuteSqlOutcome,
-    response: ExecuteSqlResponse,
-    limit: number | null,
-  ): FinishedQuery {
+  private finished(outcome: ExecuteSqlOutcome, response: ExecuteSqlResponse): FinishedQuery {
     if (outcome.status !== 'done') {
       return {
         status: 'failed',
@@ -239,7 +240,7 @@ export class SqlLabTools {
       executedSql: outcome.result.statements.map((statement) => statement.executedSql).join(';\n'),
       rows: response.row_count ?? response.affected_rows ?? 0,
       errorMessage: null,
-      limitingFactor: response.truncated && limit !== null ? 'DROPDOWN' : 'NOT_LIMITED',
+      limitingFactor: response.truncated ? 'DROPDOWN' : 'NOT_LIMITED',
     };
   }
 
