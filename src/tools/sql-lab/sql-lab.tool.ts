@@ -98,8 +98,8 @@ export class SqlLabTools {
         'DATABASE_SECURITY_ACCESS_ERROR',
         verdict === 'no_sql_lab_permission'
           ? `Permission denied: can_execute_sql_query on SQLLab for user ${call.caller.user.username}`
-          : `You do not have access to database '${database.databaseName}' (id ${database.id}): ` +
-              'SQL needs database_access on it (or all_database_access / all_datasource_access)',
+          : `You do not have access to database ${database.id}: running SQL needs database_access ` +
+              'on it (or all_database_access / all_datasource_access)',
       );
     }
 
