@@ -58,6 +58,8 @@ describe(loadSettings.name, () => {
         SQLALCHEMY_DATABASE_URI: null,
         SECRET_KEY: null,
         SUPERSET_MCP_DATA_DIR: path.join(workDir, '.superset-mcp'),
+        SQL_MAX_ROW: 100_000,
+        DISALLOWED_SQL_FUNCTIONS: null,
         MCP_DEV_USERNAME: null,
         MCP_AUTH_ENABLED: false,
         MCP_AUTH_FACTORY: null,

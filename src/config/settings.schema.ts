@@ -275,6 +275,10 @@ export const settingsSchema = z.object({
   SQLALCHEMY_DATABASE_URI: metadataUri().nullable(),
   SECRET_KEY: text().nullable(),
   SUPERSET_MCP_DATA_DIR: text(),
+  SQL_MAX_ROW: integer(1, 10_000_000),
+  DISALLOWED_SQL_FUNCTIONS: z
+    .record(z.string(), names(), expected('a JSON object mapping engine names to function names'))
+    .nullable(),
 
   MCP_DEV_USERNAME: text().nullable(),
   MCP_AUTH_ENABLED: flag(),
@@ -353,6 +357,8 @@ export const SETTINGS_DEFAULTS = {
   SQLALCHEMY_DATABASE_URI: null,
   SECRET_KEY: null,
   SUPERSET_MCP_DATA_DIR: './.superset-mcp',
+  SQL_MAX_ROW: 100_000,
+  DISALLOWED_SQL_FUNCTIONS: null,
 
   MCP_DEV_USERNAME: null,
   MCP_AUTH_ENABLED: false,

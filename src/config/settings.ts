@@ -33,6 +33,10 @@ export interface Settings {
   readonly SECRET_KEY: string | null;
   /** Folder of the embedded demo (SQLite metadata DB + examples DB). */
   readonly SUPERSET_MCP_DATA_DIR: string;
+  /** Most rows one SQL statement may return (Superset's `SQL_MAX_ROW`). */
+  readonly SQL_MAX_ROW: number;
+  /** Engine name → functions SQL may not call; null keeps Superset's defaults. */
+  readonly DISALLOWED_SQL_FUNCTIONS: Readonly<Record<string, readonly string[]>> | null;
 
   // Auth
   readonly MCP_DEV_USERNAME: string | null;

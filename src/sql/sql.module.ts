@@ -1,4 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+
+import { SETTINGS } from '../config/inject-settings.decorator.js';
+import type { Settings } from '../config/settings.js';
 
 import { StatementChecker } from './checks/statement-checker.service.js';
 import { DatabaseConnectionLoader } from './database-connection.loader.js';
@@ -30,10 +33,35 @@ export type SqlModuleSettings = Partial<SqlModuleOptions> & Pick<SqlModuleOption
 export class SqlModule {
   static forRoot(settings: SqlModuleSettings, engines = DEFAULT_SQL_ENGINES): DynamicModule {
     const options: SqlModuleOptions = { ...DEFAULT_SQL_OPTIONS, ...settings };
+    return SqlModule.withOptions({ provide: SQL_MODULE_OPTIONS, useValue: options }, engines);
+  }
+
+  /** The layer configured from the service's `Settings` (SQL_MAX_ROW, DISALLOWED_SQL_FUNCTIONS, SECRET_KEY). */
+  static forSettings(engines = DEFAULT_SQL_ENGINES): DynamicModule {
+    return SqlModule.withOptions(
+      {
+        provide: SQL_MODULE_OPTIONS,
+        inject: [SETTINGS],
+        useFactory: (settings: Settings): SqlModuleOptions => ({
+          ...DEFAULT_SQL_OPTIONS,
+          sqlMaxRow: settings.SQL_MAX_ROW,
+          disallowedSqlFunctions:
+            settings.DISALLOWED_SQL_FUNCTIONS ?? DEFAULT_SQL_OPTIONS.disallowedSqlFunctions,
+          secretKey: settings.SECRET_KEY,
+        }),
+      },
+      engines,
+    );
+  }
+
+  private static withOptions(
+    options: Provider<SqlModuleOptions>,
+    engines: readonly SqlEngine[],
+  ): DynamicModule {
     return {
       module: SqlModule,
       providers: [
-        { provide: SQL_MODULE_OPTIONS, useValue: options },
+        options,
         { provide: SQL_ENGINES, useValue: engines },
         SqlEngineRegistry,
         SqlConnectionPools,

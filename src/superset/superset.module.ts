@@ -6,6 +6,7 @@ import { DatabasesRepository } from './databases/databases.repository.js';
 import { DatasetsRepository } from './datasets/datasets.repository.js';
 import { AccessibleContentRepository } from './instance/accessible-content.repository.js';
 import { InstanceStatsRepository } from './instance/instance-stats.repository.js';
+import { SqlLabQueriesRepository } from './queries/sql-lab-queries.repository.js';
 import { SupersetUrls } from './superset-urls.service.js';
 
 const PROVIDERS = [
@@ -15,6 +16,7 @@ const PROVIDERS = [
   DatabasesRepository,
   DatasetsRepository,
   InstanceStatsRepository,
+  SqlLabQueriesRepository,
   SupersetUrls,
 ];
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
+import { SqlModule } from '../sql/sql.module.js';
 import { SupersetModule } from '../superset/superset.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ChartsTools } from './charts/charts.tool.js';
@@ -11,6 +12,7 @@ import { ModelLister } from './listing/model-lister.service.js';
 import { McpFeatureRegistry } from './mcp-feature.registry.js';
 import { CallerReach } from './system/caller-reach.service.js';
 import { SchemaTools } from './system/schema.tool.js';
+import { SqlLabTools } from './sql-lab/sql-lab.tool.js';
 import { SystemPrompts } from './system/system.prompt.js';
 import { SystemResources } from './system/system.resource.js';
 import { SystemTools } from './system/system.tool.js';
@@ -20,7 +22,7 @@ import { ToolRegistry } from './tool-registry.service.js';
 
 @Module({
   exports: [McpFeatureRegistry, ToolCallObservers, ToolExecutor, ToolRegistry],
-  imports: [DiscoveryModule, SupersetModule, UsersModule],
+  imports: [DiscoveryModule, SqlModule.forSettings(), SupersetModule, UsersModule],
   providers: [
     CallerReach,
     ChartsTools,
@@ -30,6 +32,7 @@ import { ToolRegistry } from './tool-registry.service.js';
     McpFeatureRegistry,
     ModelLister,
     SchemaTools,
+    SqlLabTools,
     SystemPrompts,
     SystemResources,
     SystemTools,
