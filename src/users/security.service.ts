@@ -74,6 +74,26 @@ export class SecurityService {
     };
   }
 
+  /**
+   * Whether the user may run SQL on a database, as SQL Lab decides: `can_execute_sql_query` on
+   * `SQLLab` (a class check, off with `MCP_RBAC_ENABLED`) and Superset's `can_access_database` —
+   * Admin, `all_database_access`, `all_datasource_access`, or `database_access` on the database's
+   * perm `[name].(id:N)`. Schema and table grants are not enough here: honouring them needs every
+   * table the SQL reads, which the statement checker does not extract yet, so they fail closed.
+   */
+  sqlAccess(access: UserAccess, database: { id: number; databaseName: string }): SqlAccess {
+    if (access.isAdmin) return 'allowed';
+    if (this.settings.MCP_RBAC_ENABLED && !access.can('can_execute_sql_query', 'SQLLab')) {
+      return 'no_sql_lab_permission';
+    }
+    if (access.allDatabases || access.allDatasources) return 'allowed';
+    const perm = `[${database.databaseName}].(id:${database.id})`;
+    if (access.databasePerms.includes(perm) || access.databaseIds.includes(database.id)) {
+      return 'allowed';
+    }
+    return 'no_database_access';
+  }
+
   /** Keeps only datasets the user may access (Superset's DatasourceFilter) on `tables` aliased `alias`. */
   filterDatasets(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
     if (access.allDatasources) return;
@@ -386,6 +406,9 @@ export class SecurityService {
     return `sec_a${this.parameterCounter}`;
   }
 }
+
+/** The outcome of `sqlAccess`: allowed, or which half of SQL Lab's rule the user fails. */
+export type SqlAccess = 'allowed' | 'no_sql_lab_permission' | 'no_database_access';
 
 /** Keeps the rows of one kind of content, on its table aliased `alias`, that a user may see. */
 export type RowFilter = (query: WhereExpressionBuilder, alias: string) => void;
