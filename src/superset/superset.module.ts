@@ -6,6 +6,8 @@ import { DatabasesRepository } from './databases/databases.repository.js';
 import { DatasetsRepository } from './datasets/datasets.repository.js';
 import { AccessibleContentRepository } from './instance/accessible-content.repository.js';
 import { InstanceStatsRepository } from './instance/instance-stats.repository.js';
+import { QueriesRepository } from './queries/queries.repository.js';
+import { SavedQueriesRepository } from './saved-queries/saved-queries.repository.js';
 import { SupersetUrls } from './superset-urls.service.js';
 
 const PROVIDERS = [
@@ -15,6 +17,8 @@ const PROVIDERS = [
   DatabasesRepository,
   DatasetsRepository,
   InstanceStatsRepository,
+  QueriesRepository,
+  SavedQueriesRepository,
   SupersetUrls,
 ];
 

@@ -21,6 +21,7 @@ import { SqlaTable } from '../datasets/sqla-table.entity.js';
 import { TableColumn } from '../datasets/table-column.entity.js';
 import { KeyValue } from '../key-value/key-value.entity.js';
 import { Log } from '../logs/log.entity.js';
+import { QueryEntity } from '../queries/query.entity.js';
 import { SavedQuery } from '../saved-queries/saved-query.entity.js';
 import { RlsFilterRole } from '../security/rls-filter-role.entity.js';
 import { RlsFilterTable } from '../security/rls-filter-table.entity.js';
@@ -51,6 +52,7 @@ export const METADATA_ENTITIES = [
   SupersetDatabase,
   KeyValue,
   Log,
+  QueryEntity,
   SavedQuery,
   RlsFilter,
   RlsFilterRole,
