@@ -85,6 +85,8 @@ describe.each(DEMO_FIXTURES)('SQL Lab history and saved queries on %s', (_name, 
       MCP_AUTH_ENABLED: 'true',
       MCP_JWT_ALGORITHM: 'HS256',
       MCP_JWT_SECRET: SECRET,
+      // Not UTC, so that reading query.changed_on (naive UTC) as local time would show.
+      TZ: 'America/New_York',
     });
   });
 
@@ -273,6 +275,8 @@ describe.each(DEMO_FIXTURES)('SQL Lab history and saved queries on %s', (_name, 
       username: 'gamma',
     });
     expect(info.duration_ms).toBe(250);
+    // The fixture writes changed_on (naive UTC) at the start time.
+    expect(Date.parse(info.changed_on)).toBe(info.start_time);
     expect((await ok('admin', 'get_query_info', { id: String(own) })).id).toBe(own);
     for (const identifier of [history.queries.sales[0], 2_000_000_000, 'abc']) {
       const missing = await call('gamma', 'get_query_info', { identifier });

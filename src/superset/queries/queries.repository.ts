@@ -90,13 +90,33 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/**
+ * `query.changed_on` is naive UTC (Superset writes `datetime.utcnow()`), unlike the audit columns
+ * of other tables: both drivers read naive text as local time, so the fields are taken as UTC.
+ */
+function utcTimestampFromDb(value: unknown): Date | null {
+  const local = timestampFromDb(value);
+  if (!local) return null;
+  return new Date(
+    Date.UTC(
+      local.getFullYear(),
+      local.getMonth(),
+      local.getDate(),
+      local.getHours(),
+      local.getMinutes(),
+      local.getSeconds(),
+      local.getMilliseconds(),
+    ),
+  );
+}
+
 function integer(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
 function toQuery(row: Record<string, unknown>): QueryRecord {
   return {
-    changedOn: timestampFromDb(row.changed_on),
+    changedOn: utcTimestampFromDb(row.changed_on),
     clientId: text(row.client_id),
     databaseId: Number(row.database_id),
     databaseName: text(row.database_name),

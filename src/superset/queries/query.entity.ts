@@ -91,7 +91,7 @@ export class QueryEntity {
   @EpochMillisecondsColumn('start_time')
   startTime!: number | null;
 
-  /** Superset writes it with `datetime.utcnow`, unlike the audit columns of other tables. */
+  /** Naive UTC (`datetime.utcnow()`), unlike the audit columns of other tables (local time). */
   @TimestampColumn('changed_on')
   changedOn!: Date | null;
 

@@ -53,7 +53,7 @@ export async function seedSqlLabHistory(
           i,
           startTime,
           startTime + 250,
-          timestampToDb(new Date(startTime)),
+          utcNaive(startTime),
           'NOT_LIMITED',
         ],
       );
@@ -82,4 +82,9 @@ export async function seedSqlLabHistory(
     }
   }
   return { queries, savedQueries };
+}
+
+/** Naive UTC text, as SQL Lab writes `query.changed_on` (`datetime.utcnow()`). */
+function utcNaive(epochMilliseconds: number): string {
+  return `${new Date(epochMilliseconds).toISOString().replace('T', ' ').slice(0, 23)}000`;
 }

@@ -49,8 +49,9 @@ export const QUERY_LIST: ListSpec = {
     'url',
   ],
   defaultOrder: { column: 'changed_on', direction: 'desc' },
+  // No changed_on filter: it is naive UTC there, while filter values are compared as local time;
+  // start_time (epoch milliseconds) is unambiguous.
   filterColumns: {
-    changed_on: { description: 'Last update of the run', kind: 'datetime', sql: 'q.changed_on' },
     database_id: { description: 'Database connection id', kind: 'integer', sql: 'q.database_id' },
     schema: { description: 'Schema the query ran in', kind: 'string', sql: 'q.schema' },
     sql: { description: 'SQL as written', kind: 'string', sql: 'q.sql' },
