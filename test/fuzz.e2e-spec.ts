@@ -118,13 +118,15 @@ async function filterColumnsOfListTools(
 ): Promise<FilterColumnsByTool> {
   const columns: Record<string, Record<string, FilterColumn>> = {};
   for (const tool of tools) {
-    const match = /^list_(\w+)s$/.exec(tool.name);
+    const match = /^list_(\w+?)(ies|s)$/.exec(tool.name);
     if (!match || !tool.inputSchema.properties?.request?.properties?.filters) continue;
+    // list_charts → chart, list_saved_queries → saved_query.
+    const modelType = match[2] === 'ies' ? `${match[1]}y` : match[1];
     const answer = await postJson(url, {
       id: 1,
       jsonrpc: '2.0',
       method: 'tools/call',
-      params: { arguments: { request: { model_type: match[1] } }, name: 'get_schema' },
+      params: { arguments: { request: { model_type: modelType } }, name: 'get_schema' },
     });
     columns[tool.name] = toolJson(answer.json.result).filter_columns as Record<
       string,

@@ -37,6 +37,11 @@ describe(SupersetUrls.name, () => {
     for (const link of links) expect(link).not.toMatch(/\/edit\//);
   });
 
+  it('opens saved queries and history entries in SQL Lab, as its lists do', () => {
+    expect(sut.savedQuery(4)).toBe('http://localhost:8088/sqllab/?savedQueryId=4');
+    expect(sut.query(9)).toBe('http://localhost:8088/sqllab/?queryId=9');
+  });
+
   it('opens SQL Lab on a database with the given context', () => {
     expect(sut.sqlLab()).toBe('http://localhost:8088/sqllab/');
     expect(sut.sqlLab({ dbid: 2, schema: 'main', sql: undefined })).toBe(

@@ -47,4 +47,14 @@ export class SupersetUrls {
     const text = query.toString();
     return `${this.base}/sqllab/${text ? `?${text}` : ''}`;
   }
+
+  /** SQL Lab with a saved query loaded, as Superset 4.1 to 6.1 open it from the Saved Queries list. */
+  savedQuery(id: number): string {
+    return this.sqlLab({ savedQueryId: id });
+  }
+
+  /** SQL Lab with a query of the history loaded in a new tab. */
+  query(id: number): string {
+    return this.sqlLab({ queryId: id });
+  }
 }

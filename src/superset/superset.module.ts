@@ -7,6 +7,8 @@ import { DatasetsRepository } from './datasets/datasets.repository.js';
 import { AccessibleContentRepository } from './instance/accessible-content.repository.js';
 import { InstanceStatsRepository } from './instance/instance-stats.repository.js';
 import { SqlLabQueriesRepository } from './queries/sql-lab-queries.repository.js';
+import { QueriesRepository } from './queries/queries.repository.js';
+import { SavedQueriesRepository } from './saved-queries/saved-queries.repository.js';
 import { SupersetUrls } from './superset-urls.service.js';
 
 const PROVIDERS = [
@@ -17,6 +19,8 @@ const PROVIDERS = [
   DatasetsRepository,
   InstanceStatsRepository,
   SqlLabQueriesRepository,
+  QueriesRepository,
+  SavedQueriesRepository,
   SupersetUrls,
 ];
 

@@ -10,6 +10,9 @@ import { DatabasesTools } from './databases/databases.tool.js';
 import { DatasetsTools } from './datasets/datasets.tool.js';
 import { ModelLister } from './listing/model-lister.service.js';
 import { McpFeatureRegistry } from './mcp-feature.registry.js';
+import { QueriesTools } from './queries/queries.tool.js';
+import { SavedQueriesTools } from './queries/saved-queries.tool.js';
+import { SqlLabLinkTools } from './queries/sql-lab-link.tool.js';
 import { CallerReach } from './system/caller-reach.service.js';
 import { SchemaTools } from './system/schema.tool.js';
 import { SqlLabTools } from './sql-lab/sql-lab.tool.js';
@@ -31,6 +34,9 @@ import { ToolRegistry } from './tool-registry.service.js';
     DatasetsTools,
     McpFeatureRegistry,
     ModelLister,
+    QueriesTools,
+    SavedQueriesTools,
+    SqlLabLinkTools,
     SchemaTools,
     SqlLabTools,
     SystemPrompts,

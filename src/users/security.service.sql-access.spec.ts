@@ -35,6 +35,7 @@ function access(grants: {
     schemaPerms: grants.schemaPerms ?? [],
     datasourcePerms: grants.datasourcePerms ?? [],
     grantedDatabaseNames: [],
+    permissionsDigest: 'test',
     can: (permission, viewMenu) => classPermissions.has(`${permission} on ${viewMenu}`),
     viewMenusWith: () => [],
   };

@@ -211,6 +211,31 @@ export class SecurityService {
     );
   }
 
+  /**
+   * Superset's `can_access_all_queries`: `all_query_access` (Admin holds it after `superset init`;
+   * the Admin role counts here even without it). Everyone else sees only their own SQL Lab queries.
+   */
+  canAccessAllQueries(access: UserAccess): boolean {
+    return access.isAdmin || access.can('all_query_access', 'all_query_access');
+  }
+
+  /** Superset's QueryFilter on `query` aliased `alias`: the user's own queries (`user_id`). */
+  filterQueries(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (this.canAccessAllQueries(access)) return;
+    const owner = this.param();
+    query.andWhere(`${alias}.user_id = :${owner}`, { [owner]: access.user.id });
+  }
+
+  /**
+   * Superset's SavedQueryFilter for reads on `saved_query` aliased `alias`: the saved queries the
+   * user created (`created_by_fk`).
+   */
+  filterSavedQueries(query: WhereExpressionBuilder, access: UserAccess, alias: string): void {
+    if (this.canAccessAllQueries(access)) return;
+    const creator = this.param();
+    query.andWhere(`${alias}.created_by_fk = :${creator}`, { [creator]: access.user.id });
+  }
+
   private datasetCondition(access: UserAccess, alias: string): Brackets {
     return this.grantCondition(
       access,

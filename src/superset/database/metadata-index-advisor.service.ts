@@ -86,6 +86,14 @@ export const SUGGESTED_INDEXES: readonly SuggestedIndex[] = [
     serves: "get_dataset_info: a dataset's owners",
     table: 'sqlatable_user',
   },
+  {
+    columns: ['changed_on'],
+    name: 'ix_smcp_query_changed_on',
+    serves:
+      "list_queries pages in the default order for callers who see everyone's queries (Admin); " +
+      "Superset's (user_id, changed_on) index serves everyone else",
+    table: 'query',
+  },
 ];
 
 /** Below this many rows in every indexed table, a missing index costs too little to mention. */

@@ -30,6 +30,8 @@ const TABLES: Readonly<Record<ModelType, string>> = {
   dashboard: 'dashboards',
   database: 'dbs',
   dataset: 'tables',
+  query: 'query',
+  saved_query: 'saved_query',
 };
 
 const SAMPLE_VALUES: Readonly<Record<FilterColumn['kind'], string | number | boolean>> = {

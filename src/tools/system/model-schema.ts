@@ -4,6 +4,8 @@ import { DATABASE_LIST } from '../databases/database-list.columns.js';
 import { DATASET_LIST } from '../datasets/dataset-list.columns.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../listing/list-request.schema.js';
 import { REQUEST_LIMITS } from '../listing/request-limits.js';
+import { QUERY_LIST } from '../queries/query-list.columns.js';
+import { SAVED_QUERY_LIST } from '../queries/saved-query-list.columns.js';
 import {
   filterOperators,
   sortedNames,
@@ -11,7 +13,14 @@ import {
   type ListSpec,
 } from '../listing/list-spec.js';
 
-export const MODEL_TYPES = ['chart', 'dataset', 'dashboard', 'database'] as const;
+export const MODEL_TYPES = [
+  'chart',
+  'dataset',
+  'dashboard',
+  'database',
+  'query',
+  'saved_query',
+] as const;
 
 export type ModelType = (typeof MODEL_TYPES)[number];
 
@@ -21,6 +30,8 @@ export const MODEL_LIST_SPECS: Readonly<Record<ModelType, ListSpec>> = {
   dashboard: DASHBOARD_LIST,
   database: DATABASE_LIST,
   dataset: DATASET_LIST,
+  query: QUERY_LIST,
+  saved_query: SAVED_QUERY_LIST,
 };
 
 /** What `get_schema` and `superset://schema/{model_type}` return for one model type. */

@@ -8,7 +8,10 @@ import { MODEL_TYPES, modelSchema, type ModelSchema } from './model-schema.js';
 const GetSchemaRequest = z.strictObject({
   model_type: z
     .enum(MODEL_TYPES)
-    .describe('Which kind of object: chart, dataset, dashboard, database.'),
+    .describe(
+      'Which kind of object: chart, dataset, dashboard, database, query (SQL Lab history), ' +
+        'saved_query.',
+    ),
 });
 
 /** Schema discovery: what the list tools can select, filter, sort and search per model type. */
@@ -16,7 +19,8 @@ const GetSchemaRequest = z.strictObject({
 export class SchemaTools {
   @Tool({
     description:
-      'Describe how to query one model type (chart, dataset, dashboard or database): the columns ' +
+      'Describe how to query one model type (chart, dataset, dashboard, database, query or ' +
+      'saved_query): the columns ' +
       'select_columns may name (with descriptions and types), the default columns, the columns ' +
       'filters may use with the operators each accepts, the sortable columns, the columns search ' +
       'matches and the default order. Call it before filtering or selecting columns you are ' +

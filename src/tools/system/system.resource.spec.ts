@@ -147,7 +147,9 @@ describe.each<MetadataDialect>(['sqlite', 'postgres'])(
       it('rejects an unknown model type, naming the valid ones', async () => {
         await expect(
           client('admin').readResource({ uri: 'superset://schema/report' }),
-        ).rejects.toThrow('model types: chart, dataset, dashboard, database, all');
+        ).rejects.toThrow(
+          'model types: chart, dataset, dashboard, database, query, saved_query, all',
+        );
       });
 
       it('refuses a user without Dataset can_read, as get_schema does', async () => {

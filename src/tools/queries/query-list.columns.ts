@@ -1,0 +1,85 @@
+import type { ListSpec } from '../listing/list-spec.js';
+
+/** What `list_queries` can select, filter, sort and search: upstream's names, plus a few. */
+export const QUERY_LIST: ListSpec = {
+  columns: {
+    changed_on: { description: 'Last update of the run (ISO 8601)', type: 'datetime' },
+    changed_on_humanized: { description: 'Last update, e.g. "3 days ago"', type: 'string' },
+    client_id: { description: 'Id SQL Lab gave the run', type: 'string' },
+    database_id: { description: 'Database connection id', type: 'integer' },
+    database_name: { description: 'Name of the database connection', type: 'string' },
+    duration_ms: { description: 'end_time minus start_time, in milliseconds', type: 'number' },
+    end_time: { description: 'End, in milliseconds since the epoch', type: 'number' },
+    error_message: { description: 'Error message if the query failed', type: 'string' },
+    executed_sql: {
+      description: 'The SQL the database ran (with the row limit applied)',
+      heavy: true,
+      type: 'string',
+    },
+    id: { description: 'Query id', type: 'integer' },
+    limit: { description: 'Row limit applied to the query', type: 'integer' },
+    limiting_factor: {
+      description: 'What limited the rows: NOT_LIMITED, QUERY, DROPDOWN, QUERY_AND_DROPDOWN',
+      type: 'string',
+    },
+    progress: { description: 'Progress, 0 to 100', type: 'integer' },
+    rows: { description: 'Rows returned or affected', type: 'integer' },
+    schema: { description: 'Schema the query ran in', type: 'string' },
+    sql: { description: 'SQL as written', heavy: true, type: 'string' },
+    start_time: { description: 'Start, in milliseconds since the epoch', type: 'number' },
+    status: {
+      description: 'pending, scheduled, running, success, failed, stopped, timed_out',
+      type: 'string',
+    },
+    tab_name: { description: 'SQL Lab tab the query ran in', type: 'string' },
+    url: { description: 'Opens the query in a new SQL Lab tab', type: 'string' },
+    user_id: { description: 'Id of the user who ran it', type: 'integer' },
+    username: { description: 'Username of the user who ran it', type: 'string' },
+  },
+  defaultColumns: [
+    'id',
+    'status',
+    'start_time',
+    'database_id',
+    'database_name',
+    'schema',
+    'tab_name',
+    'rows',
+    'changed_on',
+    'url',
+  ],
+  defaultOrder: { column: 'changed_on', direction: 'desc' },
+  // No changed_on filter: it is naive UTC there, while filter values are compared as local time;
+  // start_time (epoch milliseconds) is unambiguous.
+  filterColumns: {
+    database_id: { description: 'Database connection id', kind: 'integer', sql: 'q.database_id' },
+    schema: { description: 'Schema the query ran in', kind: 'string', sql: 'q.schema' },
+    sql: { description: 'SQL as written', kind: 'string', sql: 'q.sql' },
+    start_time: {
+      description: 'Start, in milliseconds since the epoch',
+      kind: 'number',
+      sql: 'q.start_time',
+    },
+    status: { description: 'Run status, e.g. success or failed', kind: 'string', sql: 'q.status' },
+    tab_name: { description: 'SQL Lab tab name', kind: 'string', sql: 'q.tab_name' },
+    user_id: {
+      description: 'Id of the user who ran it (only your own unless you see all queries)',
+      kind: 'integer',
+      sql: 'q.user_id',
+    },
+  },
+  idSql: 'q.id',
+  itemsKey: 'queries',
+  model: 'query',
+  searchColumns: ['q.tab_name', 'q.sql'],
+  sortAliases: { changed_on_delta_humanized: 'changed_on' },
+  sortColumns: {
+    changed_on: 'q.changed_on',
+    changed_on_humanized: 'q.changed_on',
+    database_id: 'q.database_id',
+    end_time: 'q.end_time',
+    id: 'q.id',
+    start_time: 'q.start_time',
+    status: 'q.status',
+  },
+};
