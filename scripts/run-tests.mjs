@@ -369,7 +369,10 @@ export async function prepareRuntimeRoot(major, nodeBinary, cacheDir) {
     process.stdout.write(`linking node_modules into ${runtimeRoot}\n`);
     rmSync(lockStamp, { force: true });
     rmSync(modules, { recursive: true, force: true });
-    const { code, text } = await run('cp', ['-al', join(REPO_ROOT, 'node_modules'), modules], {
+    // The real folder: a node_modules that is a symlink would otherwise be copied as the link, and
+    // rebuilding better-sqlite3 below would then delete the checkout's own copy.
+    const source = realpathSync(join(REPO_ROOT, 'node_modules'));
+    const { code, text } = await run('cp', ['-al', source, modules], {
       output: 'quiet',
     });
     if (code !== 0) throw new Error(`cp -al node_modules failed: ${text.trim()}`);
