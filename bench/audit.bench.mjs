@@ -4,17 +4,15 @@
 // alternately in one run: audit off, audit on with the default batches, audit on with one row per
 // INSERT (batch_size 1). health_check is the cheapest tool, so the audit's share is at its largest.
 // Run by `npm run bench` (which builds first); BENCH_ROUNDS overrides the rounds, SMCP_E2E_ROOT the build.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startBenchService } from './support/bench-service.mjs';
 
-const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const WARMUP = 100;
 
@@ -28,28 +26,7 @@ const CASES = [
 ];
 
 async function startService(dataDir, audit) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run', '--port', '0'], {
-    env: {
-      HOME: process.env.HOME,
-      MCP_AUDIT_CONFIG: audit,
-      NO_COLOR: '1',
-      PATH: process.env.PATH,
-      SUPERSET_MCP_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /MCP endpoint: (http:\/\/\S+\/mcp)/.exec(output);
-      if (match) resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
-  });
-  return { child, url };
+  return startBenchService({ MCP_AUDIT_CONFIG: audit, SUPERSET_MCP_DATA_DIR: dataDir });
 }
 
 function stats(samples) {

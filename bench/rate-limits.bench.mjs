@@ -5,7 +5,6 @@
 // tool guard) against three services started together — limits off, on in memory, on in Redis —
 // measured in interleaved rounds so load from elsewhere falls on all three alike. Limits are set so
 // high that nothing is refused. Needs Redis on 127.0.0.1:6379; its keys are deleted afterwards.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { Redis } from 'ioredis';
+import { startBenchService } from './support/bench-service.mjs';
 
 // SMCP_E2E_ROOT, as for the e2e tests: a build elsewhere, so a rebuild here cannot pull dist/ away.
 const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -28,27 +28,7 @@ const HIGH = 1_000_000_000;
 
 async function startService(env) {
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-bench-'));
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run', '--port', '0'], {
-    env: {
-      HOME: process.env.HOME,
-      NO_COLOR: '1',
-      PATH: process.env.PATH,
-      SUPERSET_MCP_DATA_DIR: dataDir,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /MCP endpoint: (http:\/\/\S+\/mcp)/.exec(output);
-      if (match) resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
-  });
+  const { child, url } = await startBenchService({ SUPERSET_MCP_DATA_DIR: dataDir, ...env });
   return {
     stop: () => {
       child.kill('SIGTERM');

@@ -5,43 +5,20 @@
 // end). Cases alternate round by round: GET /health (floor), tools/list in a session as JSON on each,
 // and on the Redis one tools/list over SSE at protocol 2025-06-18 (no event store) and 2025-11-25
 // (every SSE event also written to a Redis stream for resuming). BENCH_ROUNDS overrides the rounds.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
+import { startBenchService } from './support/bench-service.mjs';
 
-const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
 const WARMUP = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const REDIS_URL = 'redis://127.0.0.1:6379/0';
 
-async function startService(dataDir, extraEnv = {}) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run', '--port', '0'], {
-    env: {
-      HOME: process.env.HOME,
-      NO_COLOR: '1',
-      PATH: process.env.PATH,
-      SUPERSET_MCP_DATA_DIR: dataDir,
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /MCP endpoint: (http:\/\/\S+\/mcp)/.exec(output);
-      if (match) resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
-  });
-  return { child, url, origin: new URL(url).origin };
+function startService(dataDir, extraEnv = {}) {
+  return startBenchService({ SUPERSET_MCP_DATA_DIR: dataDir, ...extraEnv });
 }
 
 async function post(url, body, headers) {

@@ -4,7 +4,6 @@
 // guard on with its defaults (results pass under the limit), the guard off (`enabled: false`), and
 // the guard on with a limit the results exceed (trimmed or shortened) — taken in turn, round by
 // round; then the estimator and the trimming functions alone on typical 10 KB and 100 KB results.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startBenchService } from './support/bench-service.mjs';
 
 // SMCP_E2E_ROOT, as for the e2e tests: a build elsewhere, so a rebuild here cannot pull dist/ away.
 const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -26,26 +26,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 500);
 const MICRO_ROUNDS = Number(process.env.BENCH_MICRO_ROUNDS ?? 2000);
 
 async function startService(dataDir, sizeConfig) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run', '--port', '0'], {
-    env: {
-      HOME: process.env.HOME,
-      MCP_RESPONSE_SIZE_CONFIG: JSON.stringify(sizeConfig),
-      NO_COLOR: '1',
-      PATH: process.env.PATH,
-      SUPERSET_MCP_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /MCP endpoint: (http:\/\/\S+\/mcp)/.exec(output);
-      if (match) resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
+  const { child, url } = await startBenchService({
+    MCP_RESPONSE_SIZE_CONFIG: JSON.stringify(sizeConfig),
+    SUPERSET_MCP_DATA_DIR: dataDir,
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));

@@ -2,42 +2,19 @@
 // Cost of an empty `tools/list` round trip, measured side by side in one run against the built service
 // (`npm run build` first): a plain HTTP GET /health as the floor, a sessionless JSON tools/list (curl
 // style), and tools/list inside an initialised session over SSE with the SDK client.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startBenchService } from './support/bench-service.mjs';
 
-// SMCP_E2E_ROOT, as for the e2e tests: a build elsewhere, so a rebuild here cannot pull dist/ away.
-const ROOT = process.env.SMCP_E2E_ROOT ?? resolve(fileURLToPath(import.meta.url), '..', '..');
 const WARMUP = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
 
-async function startService(dataDir) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'run', '--port', '0'], {
-    env: {
-      HOME: process.env.HOME,
-      NO_COLOR: '1',
-      PATH: process.env.PATH,
-      SUPERSET_MCP_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise((resolveUrl, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /MCP endpoint: (http:\/\/\S+\/mcp)/.exec(output);
-      if (match) resolveUrl(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
-  });
-  return { child, url };
+function startService(dataDir) {
+  return startBenchService({ SUPERSET_MCP_DATA_DIR: dataDir });
 }
 
 async function measure(label, rounds, fn) {

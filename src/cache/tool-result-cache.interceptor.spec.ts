@@ -16,6 +16,7 @@ import { ToolContentResult } from '../tools/tool-result.js';
 import { Tool } from '../tools/tool.decorator.js';
 import { SecurityService } from '../users/security.service.js';
 import { CacheModule } from './cache.module.js';
+import { supersetUserFixture, toolCallFixture } from '../tools/tool-call.fixture.js';
 
 const Request = z.strictObject({
   request: z
@@ -87,30 +88,7 @@ const security = { accessFor: () => Promise.resolve({ permissionsDigest: 'p' }) 
 class PermissionsModule {}
 
 function callAs(id: number, roles: string[] = ['Gamma']): ToolCall {
-  return {
-    callId: 'c'.repeat(32),
-    caller: {
-      principal: null,
-      scopes: [],
-      user: {
-        active: true,
-        email: '',
-        firstName: '',
-        groups: [],
-        id,
-        lastName: '',
-        roles: roles.map((name, index) => ({ id: index + 1, name })),
-        username: `user${id}`,
-      },
-    },
-    log: () => Promise.resolve(),
-    notes: {},
-    reportProgress: () => Promise.resolve(),
-    requestFromClient: () => Promise.resolve({}),
-    sessionId: null,
-    signal: new AbortController().signal,
-    tool: '',
-  };
+  return toolCallFixture('', supersetUserFixture({ id, roles, username: `user${id}` }));
 }
 
 async function buildTools(cacheConfig: Record<string, unknown>) {

@@ -13,6 +13,7 @@ import { SecurityService } from '../users/security.service.js';
 import { ToolRegistry } from '../tools/tool-registry.service.js';
 import { ConformanceModule } from './conformance.module.js';
 import { ConformanceTools } from './conformance.tool.js';
+import { supersetUserFixture, toolCallFixture } from '../tools/tool-call.fixture.js';
 
 const settings = {
   MCP_DISABLED_TOOLS: [],
@@ -45,23 +46,7 @@ function recordedCall(
   const logs: RecordedCall['logs'] = [];
   const progress: RecordedCall['progress'] = [];
   const requests: ClientRequest[] = [];
-  const call: ToolCall = {
-    callId: 'c'.repeat(32),
-    notes: {},
-    caller: {
-      principal: null,
-      scopes: [],
-      user: {
-        active: true,
-        email: '',
-        firstName: '',
-        groups: [],
-        id: 1,
-        lastName: '',
-        roles: [],
-        username: 'admin',
-      },
-    },
+  const call = toolCallFixture(tool, supersetUserFixture(), {
     log: (level, data) => {
       logs.push({ data, level });
       return Promise.resolve();
@@ -75,9 +60,7 @@ function recordedCall(
       return options.answer ? options.answer(request) : Promise.resolve({});
     },
     sessionId: options.sessionId === undefined ? 'session-1' : options.sessionId,
-    signal: new AbortController().signal,
-    tool,
-  };
+  });
   return { call, logs, progress, requests };
 }
 

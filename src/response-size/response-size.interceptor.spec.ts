@@ -17,6 +17,7 @@ import { ToolContentResult } from '../tools/tool-result.js';
 import { Tool } from '../tools/tool.decorator.js';
 import { ResponseSizeInterceptor } from './response-size.interceptor.js';
 import { ResponseSizeModule } from './response-size.module.js';
+import { supersetUserFixture, toolCallFixture } from '../tools/tool-call.fixture.js';
 
 const widgets = Array.from({ length: 60 }, (_, id) => ({
   description: `Widget ${id} measures something worth knowing about. `.repeat(3),
@@ -111,30 +112,7 @@ function settingsWith(config: Partial<ResponseSizeConfig>): Settings {
 }
 
 function callOf(name: string): ToolCall {
-  return {
-    callId: 'c'.repeat(32),
-    caller: {
-      principal: null,
-      scopes: [],
-      user: {
-        active: true,
-        email: '',
-        firstName: '',
-        groups: [],
-        id: 1,
-        lastName: '',
-        roles: [],
-        username: 'alice',
-      },
-    },
-    log: () => Promise.resolve(),
-    notes: {},
-    reportProgress: () => Promise.resolve(),
-    requestFromClient: () => Promise.resolve({}),
-    sessionId: null,
-    signal: new AbortController().signal,
-    tool: name,
-  };
+  return toolCallFixture(name, supersetUserFixture({ username: 'alice' }));
 }
 
 async function serviceWith(config: Partial<ResponseSizeConfig>) {

@@ -23,6 +23,7 @@ import { ToolError } from './tool-error.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { MCP_CONTEXT_TYPE, ToolRegistry } from './tool-registry.service.js';
 import { Tool } from './tool.decorator.js';
+import { supersetUserFixture, toolCallFixture } from './tool-call.fixture.js';
 
 const seenContextTypes: string[] = [];
 
@@ -98,30 +99,7 @@ const permissive = {
 };
 
 function callAs(username: string, tool: string): ToolCall {
-  return {
-    callId: 'c'.repeat(32),
-    notes: {},
-    caller: {
-      principal: null,
-      scopes: [],
-      user: {
-        active: true,
-        email: '',
-        firstName: '',
-        groups: [],
-        id: 1,
-        lastName: '',
-        roles: [],
-        username,
-      },
-    },
-    log: () => Promise.resolve(),
-    reportProgress: () => Promise.resolve(),
-    requestFromClient: () => Promise.resolve({}),
-    sessionId: null,
-    signal: new AbortController().signal,
-    tool,
-  };
+  return toolCallFixture(tool, supersetUserFixture({ username }));
 }
 
 describe(ToolExecutor.name, () => {

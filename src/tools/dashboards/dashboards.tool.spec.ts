@@ -21,11 +21,11 @@ import { SupersetUrls } from '../../superset/superset-urls.service.js';
 import { UsersModule } from '../../users/users.module.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { ModelLister } from '../listing/model-lister.service.js';
-import type { ToolCall } from '../tool-call.js';
 import { ToolCallObservers } from '../tool-call-observers.service.js';
 import { ToolExecutor } from '../tool-executor.service.js';
 import { ToolRegistry } from '../tool-registry.service.js';
 import { DashboardsTools } from './dashboards.tool.js';
+import { toolCallFixture } from '../tool-call.fixture.js';
 
 const WEBSERVER = 'http://superset.test:8088';
 const WORLD_BANK = "World Bank's Data";
@@ -195,17 +195,7 @@ describe(DashboardsTools.name, () => {
       return async function call(username: string, tool: string, args: unknown): Promise<Json> {
         const user = await users.findByUsername(username);
         if (!user) throw new Error(`no demo user ${username}`);
-        const toolCall: ToolCall = {
-          callId: 'd'.repeat(32),
-          notes: {},
-          caller: { principal: null, scopes: [], user },
-          log: () => Promise.resolve(),
-          reportProgress: () => Promise.resolve(),
-          requestFromClient: () => Promise.resolve({}),
-          sessionId: null,
-          signal: new AbortController().signal,
-          tool,
-        };
+        const toolCall = toolCallFixture(tool, user);
         const result = await executor.execute(registry.get(tool)!, args, toolCall);
         const text = (result.content[0] as { text: string }).text;
         if (result.isError) return { isError: true, text };

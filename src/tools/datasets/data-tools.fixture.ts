@@ -20,10 +20,10 @@ import { SupersetUrls } from '../../superset/superset-urls.service.js';
 import { UsersModule } from '../../users/users.module.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { ModelLister } from '../listing/model-lister.service.js';
-import type { ToolCall } from '../tool-call.js';
 import { ToolCallObservers } from '../tool-call-observers.service.js';
 import { ToolExecutor } from '../tool-executor.service.js';
 import { ToolRegistry } from '../tool-registry.service.js';
+import { toolCallFixture } from '../tool-call.fixture.js';
 
 export const WEBSERVER = 'http://superset.test:8088';
 export const EXAMPLES_URI = 'sqlite:////srv/examples-fixture/examples.db';
@@ -147,7 +147,7 @@ export async function createDataToolsFixture(
         if (!user) throw new Error(`no demo user ${username}`);
         const registered = registry.get(tool);
         if (!registered) throw new Error(`tool ${tool} is not registered`);
-        const result = await executor.execute(registered, args, toolCall(tool, user));
+        const result = await executor.execute(registered, args, toolCallFixture(tool, user));
         const text = (result.content[0] as { text: string }).text;
         return result.isError
           ? { isError: true, json: undefined, text }
@@ -171,20 +171,6 @@ export async function createDataToolsFixture(
     await store.drop();
     throw error;
   }
-}
-
-function toolCall(tool: string, user: ToolCall['caller']['user']): ToolCall {
-  return {
-    callId: 'd'.repeat(32),
-    notes: {},
-    caller: { principal: null, scopes: [], user },
-    log: () => Promise.resolve(),
-    reportProgress: () => Promise.resolve(),
-    requestFromClient: () => Promise.resolve({}),
-    sessionId: null,
-    signal: new AbortController().signal,
-    tool,
-  };
 }
 
 async function addWarehouse(

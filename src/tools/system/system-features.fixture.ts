@@ -19,10 +19,10 @@ import type { MetadataDialect } from '../../superset/database/metadata-dialect.j
 import { createTemporaryPostgresDatabase } from '../../superset/database/temporary-postgres-database.fixture.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { McpFeatureRegistry } from '../mcp-feature.registry.js';
-import type { ToolCall } from '../tool-call.js';
 import { ToolExecutor } from '../tool-executor.service.js';
 import { ToolRegistry } from '../tool-registry.service.js';
 import { ToolsModule } from '../tools.module.js';
+import { toolCallFixture } from '../tool-call.fixture.js';
 
 export const WEBSERVER = 'http://superset.test:8088';
 
@@ -82,7 +82,7 @@ export async function createSystemFixture(
       callTool: async (name, args, caller) => {
         const tool = registry.get(name);
         if (!tool) throw new Error(`tool ${name} is not registered`);
-        const result = await executor.execute(tool, args, toolCall(name, caller));
+        const result = await executor.execute(tool, args, toolCallFixture(name, caller));
         const text = (result.content[0] as { text: string }).text;
         return result.isError
           ? { isError: true, text }
@@ -146,18 +146,4 @@ function sqliteStore(): Store {
 async function postgresStore(): Promise<Store> {
   const database = await createTemporaryPostgresDatabase();
   return { drop: () => database.drop(), run: postgresRunner(database.client), uri: database.uri };
-}
-
-function toolCall(tool: string, caller: Caller): ToolCall {
-  return {
-    callId: 'a'.repeat(32),
-    notes: {},
-    caller,
-    log: () => Promise.resolve(),
-    reportProgress: () => Promise.resolve(),
-    requestFromClient: () => Promise.resolve({}),
-    sessionId: null,
-    signal: new AbortController().signal,
-    tool,
-  };
 }
