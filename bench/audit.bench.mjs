@@ -73,7 +73,6 @@ try {
   }
   for (const client of clients) await client.close();
 } finally {
-  for (const service of services) service.child.kill('SIGTERM');
-  await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
+  await Promise.all(services.map((service) => service.stop()));
   for (const dir of dirs) rmSync(dir, { force: true, recursive: true });
 }

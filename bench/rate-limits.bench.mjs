@@ -28,10 +28,10 @@ const HIGH = 1_000_000_000;
 
 async function startService(env) {
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-bench-'));
-  const { child, url } = await startBenchService({ SUPERSET_MCP_DATA_DIR: dataDir, ...env });
+  const { stop, url } = await startBenchService({ SUPERSET_MCP_DATA_DIR: dataDir, ...env });
   return {
-    stop: () => {
-      child.kill('SIGTERM');
+    stop: async () => {
+      await stop();
       rmSync(dataDir, { force: true, recursive: true });
     },
     url,
@@ -139,7 +139,7 @@ try {
     ),
   );
 } finally {
-  for (const service of services) service.stop();
+  await Promise.all(services.map((service) => service.stop()));
   const keys = await redis.keys(`${PREFIX}*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();

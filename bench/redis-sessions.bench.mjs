@@ -123,8 +123,7 @@ try {
     );
   }
 } finally {
-  memory.child.kill('SIGTERM');
-  redis.child.kill('SIGTERM');
+  await Promise.all([memory.stop(), redis.stop()]);
   const client = new Redis(REDIS_URL);
   const keys = await client.keys(`${prefix}*`);
   if (keys.length > 0) await client.del(...keys);

@@ -26,13 +26,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 500);
 const MICRO_ROUNDS = Number(process.env.BENCH_MICRO_ROUNDS ?? 2000);
 
 async function startService(dataDir, sizeConfig) {
-  const { child, url } = await startBenchService({
+  const { child, stop, url } = await startBenchService({
     MCP_RESPONSE_SIZE_CONFIG: JSON.stringify(sizeConfig),
     SUPERSET_MCP_DATA_DIR: dataDir,
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return { child, client };
+  return { child, client, stop };
 }
 
 function summary(samples) {
@@ -99,9 +99,9 @@ try {
     }
   }
 } finally {
-  for (const { child, client } of services) {
+  for (const { client, stop } of services) {
     await client.close().catch(() => undefined);
-    child.kill('SIGTERM');
+    await stop();
   }
   for (const dir of dirs) rmSync(dir, { force: true, recursive: true });
 }

@@ -10,7 +10,8 @@ const ENDPOINT_LINE = /(?:MCP endpoint:|Serving MCP at) (http:\/\/\S+\/mcp)/;
 
 /**
  * `env` is all the service gets besides HOME and PATH (settings as environment variables);
- * `nodeArgs` go before the script (a `--import` preload, say). Resolves `{ child, url, origin }`.
+ * `nodeArgs` go before the script (a `--import` preload, say). Resolves `{ child, url, origin, stop }`;
+ * `stop()` resolves once the process has exited, so its data folder can be removed after it.
  */
 export async function startBenchService(env, nodeArgs = []) {
   const child = spawn(
@@ -32,5 +33,11 @@ export async function startBenchService(env, nodeArgs = []) {
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`service exited ${code}:\n${output}`)));
   });
-  return { child, origin: new URL(url).origin, url };
+  const stop = () =>
+    new Promise((resolveStop) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+      child.once('exit', () => resolveStop());
+      child.kill('SIGTERM');
+    });
+  return { child, origin: new URL(url).origin, stop, url };
 }
