@@ -27,16 +27,23 @@ const SERVICE_NODE_MAJORS = [22, 24];
 // itself, not the runtime: the first Vitest pass runs them; the passes with the service on Node 22
 // and 24 leave them out, so the suite stays well inside CI's time.
 const RUNTIME_INDEPENDENT_E2E = [
+  'test/auth-attacks.e2e-spec.ts',
+  'test/auth-mcp-remote.e2e-spec.ts',
+  'test/auth-startup.e2e-spec.ts',
   'test/build-script.e2e-spec.ts',
   'test/cache.e2e-spec.ts',
   'test/deployment-files.e2e-spec.ts',
   'test/fuzz.e2e-spec.ts',
   'test/list-contracts.e2e-spec.ts',
+  'test/metadata-startup.e2e-spec.ts',
+  'test/metrics.e2e-spec.ts',
   'test/nginx-proxy.e2e-spec.ts',
   'test/rate-limits.e2e-spec.ts',
   'test/rbac-matrix.e2e-spec.ts',
   'test/response-size.e2e-spec.ts',
   'test/runtime-dependencies.e2e-spec.ts',
+  'test/sql-lab-history.e2e-spec.ts',
+  'test/startup-settings.e2e-spec.ts',
 ];
 const CONFORMANCE_LINE = /conformance: (\d+) passed, (\d+) failed/g;
 
@@ -145,6 +152,9 @@ async function runVitest(name, reportFile, vitestArgs, env = process.env) {
     [
       'vitest',
       'run',
+      // Vitest's default is one worker fewer than the cores (one, here); the e2e files mostly wait
+      // on services they started, so two at a time roughly halves the wall time.
+      `--maxWorkers=${Math.max(2, availableParallelism())}`,
       ...vitestArgs,
       '--reporter=default',
       '--reporter=json',
